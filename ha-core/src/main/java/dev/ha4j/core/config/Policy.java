@@ -1,0 +1,577 @@
+package dev.ha4j.core.config;
+
+import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.Reaction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The failover policy as data: the failure table, the escalation ladder, the timings and the fencing
+ * levels. Built with {@link #custom()}; {@link Builder#build()} refuses invalid or unsafe combinations with a
+ * message that names the field, the value and the rule.
+ *
+ * <p>Defaults follow DESIGN.md: the default failure table; 2 restarts within 1 h before a failover; 2 bad
+ * probes in a row before acting; probe every 15 s with a 10 s timeout (the first check after a start may take
+ * 30 s); 5 min start-up grace; 60 s graceful stop, then kill; at most 4 h of maintenance; fencing required.
+ * The guide's "30 s timeout" is the first-check timeout here, because a probe timeout must stay below the
+ * probe interval (probes never overlap).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Policy {
+    private final Map<FailureKind, Reaction> failureTable;
+    private final int restartLimit;
+    private final Duration restartWindow;
+    private final int failuresBeforeAction;
+    private final Duration probeInterval;
+    private final Duration probeTimeout;
+    private final Duration firstProbeTimeout;
+    private final Duration startupGrace;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
+    private final Duration killTimeout;
+    private final Duration confirmTimeout;
+    private final Duration fenceTimeout;
+    private final Duration leaseTimeout;
+    private final Duration replicaTimeout;
+    private final Duration routeTimeout;
+    private final Duration maxMaintenance;
+    private final Duration failoverBudget;
+    private final boolean fencingRequired;
+    private final List<String> fencingLevels;
+    private final Map<NodeId, Duration> fencingDelays;
+
+    private Policy(Builder b) {
+        this.failureTable = Collections.unmodifiableMap(new EnumMap<>(b.failureTable));
+        this.restartLimit = b.restartLimit;
+        this.restartWindow = b.restartWindow;
+        this.failuresBeforeAction = b.failuresBeforeAction;
+        this.probeInterval = b.probeInterval;
+        this.probeTimeout = b.probeTimeout;
+        this.firstProbeTimeout = b.firstProbeTimeout;
+        this.startupGrace = b.startupGrace;
+        this.startTimeout = b.startTimeout;
+        this.stopTimeout = b.stopTimeout;
+        this.killTimeout = b.killTimeout;
+        this.confirmTimeout = b.confirmTimeout;
+        this.fenceTimeout = b.fenceTimeout;
+        this.leaseTimeout = b.leaseTimeout;
+        this.replicaTimeout = b.replicaTimeout;
+        this.routeTimeout = b.routeTimeout;
+        this.maxMaintenance = b.maxMaintenance;
+        this.failoverBudget = b.failoverBudget;
+        this.fencingRequired = b.fencingRequired;
+        this.fencingLevels = List.copyOf(b.fencingLevels);
+        this.fencingDelays = Collections.unmodifiableMap(new LinkedHashMap<>(b.fencingDelays));
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** @return the default policy, with one fencing level named {@code "default"} */
+    public static Policy defaults() {
+        return custom().build();
+    }
+
+    /** @return a builder holding this policy's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * @param kind a failure kind
+     * @return the reaction the failure table gives it
+     */
+    public Reaction reactionTo(FailureKind kind) {
+        return failureTable.get(kind);
+    }
+
+    /** @return the whole failure table, one entry per {@link FailureKind} */
+    public Map<FailureKind, Reaction> failureTable() {
+        return failureTable;
+    }
+
+    /** @return N: restarts allowed within the window before a failover */
+    public int restartLimit() {
+        return restartLimit;
+    }
+
+    /** @return W: the window in which restarts are counted; older failures expire */
+    public Duration restartWindow() {
+        return restartWindow;
+    }
+
+    /** @return bad probes in a row before a failure is acted on */
+    public int failuresBeforeAction() {
+        return failuresBeforeAction;
+    }
+
+    /** @return time between the end of one probe and the start of the next */
+    public Duration probeInterval() {
+        return probeInterval;
+    }
+
+    /** @return the deadline of one probe */
+    public Duration probeTimeout() {
+        return probeTimeout;
+    }
+
+    /** @return the deadline of the first probe after a start, which may be slow */
+    public Duration firstProbeTimeout() {
+        return firstProbeTimeout;
+    }
+
+    /** @return how long STARTING is not a failure after a start */
+    public Duration startupGrace() {
+        return startupGrace;
+    }
+
+    /** @return the deadline of launching the service */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /** @return the graceful-stop timeout before a kill */
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** @return the deadline of a kill */
+    public Duration killTimeout() {
+        return killTimeout;
+    }
+
+    /** @return the deadline of confirming the service is gone */
+    public Duration confirmTimeout() {
+        return confirmTimeout;
+    }
+
+    /** @return the deadline of one fencing level, verification included */
+    public Duration fenceTimeout() {
+        return fenceTimeout;
+    }
+
+    /** @return the deadline of a lease request */
+    public Duration leaseTimeout() {
+        return leaseTimeout;
+    }
+
+    /** @return the deadline of a replica check, promotion, demotion or outdate */
+    public Duration replicaTimeout() {
+        return replicaTimeout;
+    }
+
+    /** @return the deadline of routing or unrouting */
+    public Duration routeTimeout() {
+        return routeTimeout;
+    }
+
+    /** @return the longest maintenance (operator's or the service's own) before it ends or counts as a failure */
+    public Duration maxMaintenance() {
+        return maxMaintenance;
+    }
+
+    /** @return the longest a takeover may take until the new service is launched */
+    public Duration failoverBudget() {
+        return failoverBudget;
+    }
+
+    /** @return whether a fencer must be configured for every level (the runtime checks it) */
+    public boolean fencingRequired() {
+        return fencingRequired;
+    }
+
+    /** @return the fencing levels in the order they are tried; empty when fencing is not configured */
+    public List<String> fencingLevels() {
+        return fencingLevels;
+    }
+
+    /**
+     * @param target the node to be fenced
+     * @return how long to wait before fencing it (zero by default)
+     */
+    public Duration fencingDelay(NodeId target) {
+        return fencingDelays.getOrDefault(target, Duration.ZERO);
+    }
+
+    /** @return the per-target fencing delays that are set */
+    public Map<NodeId, Duration> fencingDelays() {
+        return fencingDelays;
+    }
+
+    /**
+     * @return the worst-case time of a takeover up to the launch of the new service: stop, kill, confirm,
+     *     every fencing level with the largest delay, lease, replica check, outdate, promotion, launch
+     */
+    public Duration worstCaseTakeover() {
+        Duration maxDelay = fencingDelays.values().stream().max(Duration::compareTo).orElse(Duration.ZERO);
+        return routeTimeout.plus(stopTimeout).plus(killTimeout).plus(confirmTimeout)
+                .plus(fenceTimeout.multipliedBy(fencingLevels.size())).plus(maxDelay)
+                .plus(leaseTimeout).plus(replicaTimeout.multipliedBy(3)).plus(startTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return "Policy{restarts=" + restartLimit + " in " + restartWindow + ", failuresBeforeAction="
+                + failuresBeforeAction + ", probe=" + probeInterval + "/" + probeTimeout + ", grace=" + startupGrace
+                + ", stop=" + stopTimeout + ", maxMaintenance=" + maxMaintenance + ", fencingLevels="
+                + fencingLevels + ", table=" + failureTable + "}";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Policy)) {
+            return false;
+        }
+        Policy p = (Policy) o;
+        return restartLimit == p.restartLimit && failuresBeforeAction == p.failuresBeforeAction
+                && fencingRequired == p.fencingRequired && failureTable.equals(p.failureTable)
+                && restartWindow.equals(p.restartWindow) && probeInterval.equals(p.probeInterval)
+                && probeTimeout.equals(p.probeTimeout) && firstProbeTimeout.equals(p.firstProbeTimeout)
+                && startupGrace.equals(p.startupGrace) && startTimeout.equals(p.startTimeout)
+                && stopTimeout.equals(p.stopTimeout) && killTimeout.equals(p.killTimeout)
+                && confirmTimeout.equals(p.confirmTimeout) && fenceTimeout.equals(p.fenceTimeout)
+                && leaseTimeout.equals(p.leaseTimeout) && replicaTimeout.equals(p.replicaTimeout)
+                && routeTimeout.equals(p.routeTimeout) && maxMaintenance.equals(p.maxMaintenance)
+                && failoverBudget.equals(p.failoverBudget) && fencingLevels.equals(p.fencingLevels)
+                && fencingDelays.equals(p.fencingDelays);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(failureTable, restartLimit, restartWindow, failuresBeforeAction, probeInterval,
+                probeTimeout, stopTimeout, fencingLevels);
+    }
+
+    /**
+     * Builds a {@link Policy}. Not thread-safe; {@link #build()} validates and may be called repeatedly.
+     */
+    public static final class Builder {
+        private final Map<FailureKind, Reaction> failureTable = new EnumMap<>(FailureKind.class);
+        private int restartLimit = 2;
+        private Duration restartWindow = Duration.ofHours(1);
+        private int failuresBeforeAction = 2;
+        private Duration probeInterval = Duration.ofSeconds(15);
+        private Duration probeTimeout = Duration.ofSeconds(10);
+        private Duration firstProbeTimeout = Duration.ofSeconds(30);
+        private Duration startupGrace = Duration.ofMinutes(5);
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private Duration stopTimeout = Duration.ofSeconds(60);
+        private Duration killTimeout = Duration.ofSeconds(10);
+        private Duration confirmTimeout = Duration.ofSeconds(10);
+        private Duration fenceTimeout = Duration.ofSeconds(30);
+        private Duration leaseTimeout = Duration.ofSeconds(10);
+        private Duration replicaTimeout = Duration.ofSeconds(30);
+        private Duration routeTimeout = Duration.ofSeconds(15);
+        private Duration maxMaintenance = Duration.ofHours(4);
+        private Duration failoverBudget = Duration.ofMinutes(10);
+        private boolean fencingRequired = true;
+        private final List<String> fencingLevels = new ArrayList<>(List.of("default"));
+        private final Map<NodeId, Duration> fencingDelays = new LinkedHashMap<>();
+
+        private Builder() {
+            for (FailureKind k : FailureKind.values()) {
+                failureTable.put(k, k.defaultReaction());
+            }
+        }
+
+        private Builder(Policy p) {
+            failureTable.putAll(p.failureTable);
+            restartLimit = p.restartLimit;
+            restartWindow = p.restartWindow;
+            failuresBeforeAction = p.failuresBeforeAction;
+            probeInterval = p.probeInterval;
+            probeTimeout = p.probeTimeout;
+            firstProbeTimeout = p.firstProbeTimeout;
+            startupGrace = p.startupGrace;
+            startTimeout = p.startTimeout;
+            stopTimeout = p.stopTimeout;
+            killTimeout = p.killTimeout;
+            confirmTimeout = p.confirmTimeout;
+            fenceTimeout = p.fenceTimeout;
+            leaseTimeout = p.leaseTimeout;
+            replicaTimeout = p.replicaTimeout;
+            routeTimeout = p.routeTimeout;
+            maxMaintenance = p.maxMaintenance;
+            failoverBudget = p.failoverBudget;
+            fencingRequired = p.fencingRequired;
+            fencingLevels.clear();
+            fencingLevels.addAll(p.fencingLevels);
+            fencingDelays.putAll(p.fencingDelays);
+        }
+
+        /**
+         * @param kind the failure kind
+         * @param reaction what to do about it
+         * @return this builder
+         */
+        public Builder react(FailureKind kind, Reaction reaction) {
+            failureTable.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(reaction, "reaction"));
+            return this;
+        }
+
+        /**
+         * The escalation ladder: {@code limit} restarts within {@code window}, then failover.
+         *
+         * @param limit N
+         * @param window W
+         * @return this builder
+         */
+        public Builder restarts(int limit, Duration window) {
+            this.restartLimit = limit;
+            this.restartWindow = window;
+            return this;
+        }
+
+        /** @param limit N: restarts within the window before a failover @return this builder */
+        public Builder restartLimit(int limit) {
+            this.restartLimit = limit;
+            return this;
+        }
+
+        /** @param window W: the window in which restarts count @return this builder */
+        public Builder restartWindow(Duration window) {
+            this.restartWindow = window;
+            return this;
+        }
+
+        /** @param n bad probes in a row before acting @return this builder */
+        public Builder failuresBeforeAction(int n) {
+            this.failuresBeforeAction = n;
+            return this;
+        }
+
+        /** @param d the probe interval @return this builder */
+        public Builder probeInterval(Duration d) {
+            this.probeInterval = d;
+            return this;
+        }
+
+        /** @param d the probe timeout @return this builder */
+        public Builder probeTimeout(Duration d) {
+            this.probeTimeout = d;
+            return this;
+        }
+
+        /** @param d the timeout of the first probe after a start @return this builder */
+        public Builder firstProbeTimeout(Duration d) {
+            this.firstProbeTimeout = d;
+            return this;
+        }
+
+        /** @param d the start-up grace @return this builder */
+        public Builder startupGrace(Duration d) {
+            this.startupGrace = d;
+            return this;
+        }
+
+        /** @param d the launch deadline @return this builder */
+        public Builder startTimeout(Duration d) {
+            this.startTimeout = d;
+            return this;
+        }
+
+        /** @param d the graceful-stop timeout @return this builder */
+        public Builder stopTimeout(Duration d) {
+            this.stopTimeout = d;
+            return this;
+        }
+
+        /** @param d the kill deadline @return this builder */
+        public Builder killTimeout(Duration d) {
+            this.killTimeout = d;
+            return this;
+        }
+
+        /** @param d the confirm-stopped deadline @return this builder */
+        public Builder confirmTimeout(Duration d) {
+            this.confirmTimeout = d;
+            return this;
+        }
+
+        /** @param d the deadline of one fencing level @return this builder */
+        public Builder fenceTimeout(Duration d) {
+            this.fenceTimeout = d;
+            return this;
+        }
+
+        /** @param d the lease deadline @return this builder */
+        public Builder leaseTimeout(Duration d) {
+            this.leaseTimeout = d;
+            return this;
+        }
+
+        /** @param d the replica operation deadline @return this builder */
+        public Builder replicaTimeout(Duration d) {
+            this.replicaTimeout = d;
+            return this;
+        }
+
+        /** @param d the route operation deadline @return this builder */
+        public Builder routeTimeout(Duration d) {
+            this.routeTimeout = d;
+            return this;
+        }
+
+        /** @param d the longest maintenance @return this builder */
+        public Builder maxMaintenance(Duration d) {
+            this.maxMaintenance = d;
+            return this;
+        }
+
+        /** @param d the failover budget @return this builder */
+        public Builder failoverBudget(Duration d) {
+            this.failoverBudget = d;
+            return this;
+        }
+
+        /** @param required whether fencing must be configured @return this builder */
+        public Builder fencingRequired(boolean required) {
+            this.fencingRequired = required;
+            return this;
+        }
+
+        /**
+         * @param levels the fencing level names in the order they are tried (replaces the current list)
+         * @return this builder
+         */
+        public Builder fencingLevels(List<String> levels) {
+            fencingLevels.clear();
+            fencingLevels.addAll(Objects.requireNonNull(levels, "levels"));
+            return this;
+        }
+
+        /**
+         * A delay before fencing {@code target}, so that two managers fencing each other at once do not both
+         * succeed: the node with the delay survives the race.
+         *
+         * @param target the node to be fenced
+         * @param delay the delay
+         * @return this builder
+         */
+        public Builder fencingDelay(NodeId target, Duration delay) {
+            fencingDelays.put(Objects.requireNonNull(target, "target"), delay);
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the policy
+         * @throws IllegalArgumentException naming the field, its value and the rule, if a value is invalid or
+         *     the combination is unsafe
+         */
+        public Policy build() {
+            positive("restartWindow", restartWindow);
+            positive("probeInterval", probeInterval);
+            positive("probeTimeout", probeTimeout);
+            positive("firstProbeTimeout", firstProbeTimeout);
+            notNegative("startupGrace", startupGrace);
+            positive("startTimeout", startTimeout);
+            positive("stopTimeout", stopTimeout);
+            positive("killTimeout", killTimeout);
+            positive("confirmTimeout", confirmTimeout);
+            positive("fenceTimeout", fenceTimeout);
+            positive("leaseTimeout", leaseTimeout);
+            positive("replicaTimeout", replicaTimeout);
+            positive("routeTimeout", routeTimeout);
+            positive("maxMaintenance", maxMaintenance);
+            positive("failoverBudget", failoverBudget);
+            if (restartLimit < 0) {
+                throw new IllegalArgumentException("restartLimit " + restartLimit + " is negative");
+            }
+            if (failuresBeforeAction < 1) {
+                throw new IllegalArgumentException("failuresBeforeAction " + failuresBeforeAction
+                        + " must be at least 1");
+            }
+            if (probeTimeout.compareTo(probeInterval) >= 0) {
+                throw new IllegalArgumentException("probeTimeout " + probeTimeout + " must be shorter than probeInterval "
+                        + probeInterval + ": probes must not overlap");
+            }
+            if (firstProbeTimeout.compareTo(probeTimeout) < 0) {
+                throw new IllegalArgumentException("firstProbeTimeout " + firstProbeTimeout
+                        + " must not be shorter than probeTimeout " + probeTimeout);
+            }
+            for (Map.Entry<FailureKind, Reaction> e : failureTable.entrySet()) {
+                if (e.getValue() == Reaction.RESTART && restartLimit == 0) {
+                    throw new IllegalArgumentException("restartLimit 0 with reaction RESTART for " + e.getKey()
+                            + ": at least one restart is tried before a failover");
+                }
+            }
+            for (FailureKind k : new FailureKind[] {FailureKind.DATABASE_CONNECTION_LOST, FailureKind.DATABASE_DOWN}) {
+                Reaction r = failureTable.get(k);
+                if (r != Reaction.IGNORE && r != Reaction.BLOCK) {
+                    throw new IllegalArgumentException("reaction " + r + " for " + k
+                            + " is unsafe: database trouble never causes a restart or failover (use IGNORE or BLOCK)");
+                }
+            }
+            Reaction sf = failureTable.get(FailureKind.START_FAILED);
+            if (sf != Reaction.BLOCK) {
+                throw new IllegalArgumentException("reaction " + sf + " for START_FAILED is unsafe: a start failure"
+                        + " would repeat on any node, so it blocks for manual intervention");
+            }
+            if (failureTable.get(FailureKind.NODE_UNREACHABLE) == Reaction.IGNORE) {
+                throw new IllegalArgumentException("reaction IGNORE for NODE_UNREACHABLE leaves the service down for good");
+            }
+            if (fencingRequired && fencingLevels.isEmpty()) {
+                throw new IllegalArgumentException("fencingLevels is empty while fencingRequired is true:"
+                        + " name at least one level or set fencingRequired false");
+            }
+            List<String> seen = new ArrayList<>();
+            for (String level : fencingLevels) {
+                if (level == null || !level.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+                    throw new IllegalArgumentException("fencing level name '" + level
+                            + "' is invalid: use 1-63 characters of [A-Za-z0-9._-]");
+                }
+                if (seen.contains(level)) {
+                    throw new IllegalArgumentException("fencing level '" + level + "' is listed twice");
+                }
+                seen.add(level);
+            }
+            for (Map.Entry<NodeId, Duration> e : fencingDelays.entrySet()) {
+                notNegative("fencingDelay[" + e.getKey() + "]", e.getValue());
+            }
+            if (stopTimeout.compareTo(failoverBudget) >= 0) {
+                throw new IllegalArgumentException("stopTimeout " + stopTimeout + " is not shorter than failoverBudget "
+                        + failoverBudget + ": a graceful stop alone would exhaust the failover");
+            }
+            Policy p = new Policy(this);
+            Duration worst = p.worstCaseTakeover();
+            if (worst.compareTo(failoverBudget) > 0) {
+                throw new IllegalArgumentException("failoverBudget " + failoverBudget
+                        + " is shorter than the worst-case takeover " + worst + " (route " + routeTimeout
+                        + " + stop " + stopTimeout + " + kill " + killTimeout + " + confirm " + confirmTimeout + " + "
+                        + fencingLevels.size() + " fencing level(s) x " + fenceTimeout + " + fencing delay + lease "
+                        + leaseTimeout + " + 3 x replica " + replicaTimeout + " + start " + startTimeout + ")");
+            }
+            return p;
+        }
+
+        private static void positive(String field, Duration d) {
+            if (d == null) {
+                throw new IllegalArgumentException(field + " is missing");
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + " " + d + " must be positive");
+            }
+        }
+
+        private static void notNegative(String field, Duration d) {
+            if (d == null) {
+                throw new IllegalArgumentException(field + " is missing");
+            }
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(field + " " + d + " must not be negative");
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.ha4j.core.engine;
+
+import dev.ha4j.core.Epoch;
+import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.Lease;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.ProbeResult;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the {@link FailoverEngine} knows: the phase, the active node, the lease, each node's role, the
+ * failure history, maintenance, the plan in progress and the ids of the commands it waits for.
+ *
+ * <p>Immutable and thread-safe; the engine returns a new state for every event.
+ */
+public final class ClusterState {
+    final Phase phase;
+    final NodeId active;
+    final Lease lease;
+    final Epoch highestEpoch;
+    final Map<NodeId, NodeRole> roles;
+    final Instant maintenanceUntil;
+    final long maintenanceTimerId;
+    final int failuresInRow;
+    final FailureKind lastFailure;
+    final List<Instant> restarts;
+    final Instant startingSince;
+    final Instant graceDeadline;
+    final Instant serviceMaintenanceSince;
+    final Plan plan;
+    final long pendingId;
+    final long probeTimerId;
+    final long probeId;
+    final boolean firstProbe;
+    final long fenceTimerId;
+    final String blockedReason;
+    final NodeId forcePromote;
+    final long nextId;
+    final ProbeResult lastVerdict;
+    final Instant lastVerdictAt;
+
+    ClusterState(Mut m) {
+        this.phase = m.phase;
+        this.active = m.active;
+        this.lease = m.lease;
+        this.highestEpoch = m.highestEpoch;
+        this.roles = m.roles;
+        this.maintenanceUntil = m.maintenanceUntil;
+        this.maintenanceTimerId = m.maintenanceTimerId;
+        this.failuresInRow = m.failuresInRow;
+        this.lastFailure = m.lastFailure;
+        this.restarts = m.restarts;
+        this.startingSince = m.startingSince;
+        this.graceDeadline = m.graceDeadline;
+        this.serviceMaintenanceSince = m.serviceMaintenanceSince;
+        this.plan = m.plan;
+        this.pendingId = m.pendingId;
+        this.probeTimerId = m.probeTimerId;
+        this.probeId = m.probeId;
+        this.firstProbe = m.firstProbe;
+        this.fenceTimerId = m.fenceTimerId;
+        this.blockedReason = m.blockedReason;
+        this.forcePromote = m.forcePromote;
+        this.nextId = m.nextId;
+        this.lastVerdict = m.lastVerdict;
+        this.lastVerdictAt = m.lastVerdictAt;
+    }
+
+    /** @return the phase */
+    public Phase phase() {
+        return phase;
+    }
+
+    /** @return the node that runs, or is being brought up to run, the service */
+    public Optional<NodeId> active() {
+        return Optional.ofNullable(active);
+    }
+
+    /** @return the lease this manager holds for the active node, if any */
+    public Optional<Lease> lease() {
+        return Optional.ofNullable(lease);
+    }
+
+    /** @return the current epoch, {@link Epoch#NONE} when no lease is held */
+    public Epoch epoch() {
+        return lease == null ? Epoch.NONE : lease.epoch();
+    }
+
+    /** @return the highest epoch ever granted to this engine */
+    public Epoch highestEpoch() {
+        return highestEpoch;
+    }
+
+    /** @return each node's role */
+    public Map<NodeId, NodeRole> roles() {
+        return roles;
+    }
+
+    /**
+     * @param node a node
+     * @return its role, UNKNOWN for a node not in the cluster
+     */
+    public NodeRole role(NodeId node) {
+        return roles.getOrDefault(node, NodeRole.UNKNOWN);
+    }
+
+    /** @return whether operator maintenance is on */
+    public boolean inMaintenance() {
+        return maintenanceUntil != null;
+    }
+
+    /** @return when operator maintenance ends, if it is on */
+    public Optional<Instant> maintenanceUntil() {
+        return Optional.ofNullable(maintenanceUntil);
+    }
+
+    /** @return bad probes in a row so far */
+    public int failuresInRow() {
+        return failuresInRow;
+    }
+
+    /** @return the kind of the last failure seen */
+    public Optional<FailureKind> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** @return when the restarts that still count (within the window) were decided, oldest first */
+    public List<Instant> restarts() {
+        return restarts;
+    }
+
+    /** @return until when STARTING is not a failure, if a start is being waited for */
+    public Optional<Instant> graceDeadline() {
+        return Optional.ofNullable(graceDeadline);
+    }
+
+    /** @return the plan in progress */
+    public Optional<Plan> plan() {
+        return Optional.ofNullable(plan);
+    }
+
+    /** @return the id of the plan command the engine waits for, 0 for none */
+    public long pendingCommandId() {
+        return pendingId;
+    }
+
+    /** @return why the cluster is blocked, if it is */
+    public Optional<String> blockedReason() {
+        return Optional.ofNullable(blockedReason);
+    }
+
+    /** @return the node whose stale replica an operator allowed to promote */
+    public Optional<NodeId> forcePromote() {
+        return Optional.ofNullable(forcePromote);
+    }
+
+    /** @return the last health verdict of the active node */
+    public Optional<ProbeResult> lastVerdict() {
+        return Optional.ofNullable(lastVerdict);
+    }
+
+    /** @return when the last verdict arrived */
+    public Optional<Instant> lastVerdictAt() {
+        return Optional.ofNullable(lastVerdictAt);
+    }
+
+    /** @return the id the next command will get */
+    public long nextCommandId() {
+        return nextId;
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterState{" + phase + ", active=" + active + ", lease=" + lease + ", roles=" + roles
+                + (maintenanceUntil == null ? "" : ", maintenance until " + maintenanceUntil)
+                + ", failuresInRow=" + failuresInRow + ", restarts=" + restarts.size()
+                + (plan == null ? "" : ", plan=" + plan) + (blockedReason == null ? "" : ", blocked: " + blockedReason)
+                + "}";
+    }
+
+    Mut mut() {
+        return new Mut(this);
+    }
+
+    /** A mutable copy the engine edits while handling one event; never escapes the engine. */
+    static final class Mut {
+        Phase phase;
+        NodeId active;
+        Lease lease;
+        Epoch highestEpoch;
+        Map<NodeId, NodeRole> roles;
+        Instant maintenanceUntil;
+        long maintenanceTimerId;
+        int failuresInRow;
+        FailureKind lastFailure;
+        List<Instant> restarts;
+        Instant startingSince;
+        Instant graceDeadline;
+        Instant serviceMaintenanceSince;
+        Plan plan;
+        long pendingId;
+        long probeTimerId;
+        long probeId;
+        boolean firstProbe;
+        long fenceTimerId;
+        String blockedReason;
+        NodeId forcePromote;
+        long nextId;
+        ProbeResult lastVerdict;
+        Instant lastVerdictAt;
+
+        Mut() {
+        }
+
+        Mut(ClusterState s) {
+            phase = s.phase;
+            active = s.active;
+            lease = s.lease;
+            highestEpoch = s.highestEpoch;
+            roles = s.roles;
+            maintenanceUntil = s.maintenanceUntil;
+            maintenanceTimerId = s.maintenanceTimerId;
+            failuresInRow = s.failuresInRow;
+            lastFailure = s.lastFailure;
+            restarts = s.restarts;
+            startingSince = s.startingSince;
+            graceDeadline = s.graceDeadline;
+            serviceMaintenanceSince = s.serviceMaintenanceSince;
+            plan = s.plan;
+            pendingId = s.pendingId;
+            probeTimerId = s.probeTimerId;
+            probeId = s.probeId;
+            firstProbe = s.firstProbe;
+            fenceTimerId = s.fenceTimerId;
+            blockedReason = s.blockedReason;
+            forcePromote = s.forcePromote;
+            nextId = s.nextId;
+            lastVerdict = s.lastVerdict;
+            lastVerdictAt = s.lastVerdictAt;
+        }
+
+        void role(NodeId node, NodeRole role) {
+            if (roles.get(node) != role) {
+                Map<NodeId, NodeRole> copy = new LinkedHashMap<>(roles);
+                copy.put(node, role);
+                roles = Collections.unmodifiableMap(copy);
+            }
+        }
+
+        ClusterState freeze() {
+            return new ClusterState(this);
+        }
+    }
+}

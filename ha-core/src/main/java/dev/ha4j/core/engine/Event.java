@@ -1,0 +1,278 @@
+package dev.ha4j.core.engine;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.ha4j.core.Epoch;
+import dev.ha4j.core.FenceResult;
+import dev.ha4j.core.LeaseResult;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.OpResult;
+import dev.ha4j.core.ProbeResult;
+import dev.ha4j.core.ReplicaStatus;
+import dev.ha4j.core.RunState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An input of the {@link FailoverEngine}. Time arrives inside every event ({@link #at()}), so the engine never
+ * reads a clock. Results of commands carry the id of the {@link Command} they answer; the engine ignores a
+ * result whose command it no longer waits for.
+ *
+ * <p>All events are immutable records.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Event.Started.class, name = "Started"),
+    @JsonSubTypes.Type(value = Event.TimerFired.class, name = "TimerFired"),
+    @JsonSubTypes.Type(value = Event.ProbeCompleted.class, name = "ProbeCompleted"),
+    @JsonSubTypes.Type(value = Event.VerdictReported.class, name = "VerdictReported"),
+    @JsonSubTypes.Type(value = Event.ActionCompleted.class, name = "ActionCompleted"),
+    @JsonSubTypes.Type(value = Event.StateObserved.class, name = "StateObserved"),
+    @JsonSubTypes.Type(value = Event.FenceCompleted.class, name = "FenceCompleted"),
+    @JsonSubTypes.Type(value = Event.ReplicaObserved.class, name = "ReplicaObserved"),
+    @JsonSubTypes.Type(value = Event.LeaseAcquired.class, name = "LeaseAcquired"),
+    @JsonSubTypes.Type(value = Event.Observed.class, name = "Observed"),
+    @JsonSubTypes.Type(value = Event.LeaseLost.class, name = "LeaseLost"),
+    @JsonSubTypes.Type(value = Event.SwitchoverRequested.class, name = "SwitchoverRequested"),
+    @JsonSubTypes.Type(value = Event.MaintenanceRequested.class, name = "MaintenanceRequested"),
+    @JsonSubTypes.Type(value = Event.ClearRequested.class, name = "ClearRequested")
+})
+public sealed interface Event {
+    /** @return when the event happened */
+    Instant at();
+
+    /** An event that answers a command. */
+    sealed interface Result extends Event {
+        /** @return the id of the command this answers */
+        long commandId();
+    }
+
+    /**
+     * The manager started (or restarted after a crash): it assumes nothing and reconciles.
+     *
+     * @param at when
+     */
+    record Started(Instant at) implements Event {
+        /** @throws NullPointerException if {@code at} is null */
+        public Started {
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * A timer armed by {@link Command.ArmTimer} fired.
+     *
+     * @param at when
+     * @param commandId the id of the ArmTimer command
+     * @param timer which timer
+     */
+    record TimerFired(Instant at, long commandId, Timer timer) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public TimerFired {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(timer, "timer");
+        }
+    }
+
+    /**
+     * A {@link Command.Probe} finished.
+     *
+     * @param at when
+     * @param commandId the probe command's id
+     * @param node the probed node
+     * @param result the verdict
+     */
+    record ProbeCompleted(Instant at, long commandId, NodeId node, ProbeResult result) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public ProbeCompleted {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * A verdict from outside the engine's own probe loop: a router-side path check, a database monitor, an
+     * out-of-memory log watcher. It counts like a probe verdict of {@code node} when that node is active.
+     *
+     * @param at when
+     * @param node the node it concerns
+     * @param result the verdict
+     * @param source who reported it, for the timeline
+     */
+    record VerdictReported(Instant at, NodeId node, ProbeResult result, String source) implements Event {
+        /** @throws NullPointerException if an argument is null */
+        public VerdictReported {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * A start, stop, kill, promote, demote, outdate, route, unroute or release finished.
+     *
+     * @param at when
+     * @param commandId the command's id
+     * @param result how it ended
+     */
+    record ActionCompleted(Instant at, long commandId, OpResult result) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public ActionCompleted {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * A {@link Command.ConfirmStopped} finished.
+     *
+     * @param at when
+     * @param commandId the command's id
+     * @param node the node
+     * @param state what was observed
+     */
+    record StateObserved(Instant at, long commandId, NodeId node, RunState state) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public StateObserved {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /**
+     * A {@link Command.Fence} finished.
+     *
+     * @param at when
+     * @param commandId the command's id
+     * @param node the fenced node
+     * @param result the fencing result
+     */
+    record FenceCompleted(Instant at, long commandId, NodeId node, FenceResult result) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public FenceCompleted {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * A {@link Command.CheckReplica} finished.
+     *
+     * @param at when
+     * @param commandId the command's id
+     * @param node the node
+     * @param status the replica status (the worst over all replicators)
+     */
+    record ReplicaObserved(Instant at, long commandId, NodeId node, ReplicaStatus status) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public ReplicaObserved {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /**
+     * A {@link Command.AcquireLease} finished.
+     *
+     * @param at when
+     * @param commandId the command's id
+     * @param result granted or not
+     */
+    record LeaseAcquired(Instant at, long commandId, LeaseResult result) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public LeaseAcquired {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * An {@link Command.Observe} finished.
+     *
+     * @param at when
+     * @param commandId the command's id
+     * @param observation what was seen
+     */
+    record Observed(Instant at, long commandId, Observation observation) implements Result {
+        /** @throws NullPointerException if an argument is null */
+        public Observed {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(observation, "observation");
+        }
+    }
+
+    /**
+     * The coordinator says a lease was lost or expired.
+     *
+     * @param at when
+     * @param holder the node that held it
+     * @param epoch its epoch
+     * @param reason why
+     */
+    record LeaseLost(Instant at, NodeId holder, Epoch epoch, String reason) implements Event {
+        /** @throws NullPointerException if an argument is null */
+        public LeaseLost {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(holder, "holder");
+            Objects.requireNonNull(epoch, "epoch");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * An operator asks for a planned switchover to {@code target}.
+     *
+     * @param at when
+     * @param target the node to make active
+     */
+    record SwitchoverRequested(Instant at, NodeId target) implements Event {
+        /** @throws NullPointerException if an argument is null */
+        public SwitchoverRequested {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /**
+     * An operator switches maintenance on or off. During maintenance nothing is started, stopped or moved.
+     *
+     * @param at when
+     * @param on whether maintenance starts ({@code true}) or ends
+     * @param duration how long, at most the policy's maximum; zero means the maximum
+     */
+    record MaintenanceRequested(Instant at, boolean on, Duration duration) implements Event {
+        /**
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code duration} is negative
+         */
+        public MaintenanceRequested {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(duration, "duration");
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("maintenance duration " + duration + " is negative");
+            }
+        }
+    }
+
+    /**
+     * An operator clears the failure history and any block; optionally allows promoting a replica that is not
+     * up to date on one node (recorded in the journal).
+     *
+     * @param at when
+     * @param forcePromote the node whose replica may be promoted although not up to date
+     */
+    record ClearRequested(Instant at, Optional<NodeId> forcePromote) implements Event {
+        /** @throws NullPointerException if an argument is null */
+        public ClearRequested {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(forcePromote, "forcePromote");
+        }
+    }
+}

@@ -1,0 +1,1080 @@
+package dev.ha4j.core.engine;
+
+import dev.ha4j.core.Epoch;
+import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.FenceResult;
+import dev.ha4j.core.Lease;
+import dev.ha4j.core.LeaseResult;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.Notification;
+import dev.ha4j.core.OpResult;
+import dev.ha4j.core.Outcome;
+import dev.ha4j.core.ProbeResult;
+import dev.ha4j.core.Reaction;
+import dev.ha4j.core.ReplicaRole;
+import dev.ha4j.core.ReplicaStatus;
+import dev.ha4j.core.RunState;
+import dev.ha4j.core.config.ClusterConfig;
+import dev.ha4j.core.config.Policy;
+import dev.ha4j.core.engine.Plan.Kind;
+import dev.ha4j.core.engine.Plan.Stage;
+import dev.ha4j.core.engine.Plan.Step;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The pure failover engine: a deterministic function from (cluster state, event) to (new state, commands,
+ * reason). It does no I/O, starts no thread, reads no clock and draws no random number; time arrives inside
+ * the events. The same engine runs inside the {@link dev.ha4j.core.runtime.HaRuntime}, the testkit's
+ * simulator and a user's policy test, and replaying a journal of its events reproduces its decisions exactly.
+ *
+ * <p>What it implements: the policy's failure table (restart, failover, fence-then-failover, ignore, block),
+ * the escalation ladder ({@code N} restarts within {@code W}, then failover; restarts expire after {@code W}),
+ * failures in a row before acting, start-up grace, the service's own maintenance up to a maximum, operator
+ * maintenance (nothing started, stopped or moved), the ordered takeover plan of DESIGN.md with its BLOCKED
+ * outcome (old active confirmed stopped or fenced level by level with a per-node delay; lease with a new
+ * epoch; replicas promoted only when up to date or forced; start; wait healthy; route; notify), planned
+ * switchover, lease loss and reconciliation after a (re)start.
+ *
+ * <p>Immutable and thread-safe: an engine holds only its configuration, so one instance may serve many
+ * threads, each with its own states.
+ */
+public final class FailoverEngine {
+    private static final List<Instant> NO_RESTARTS = List.of();
+
+    private final ClusterConfig config;
+    private final Policy policy;
+    private final Duration observeTimeout;
+
+    /**
+     * @param config the cluster configuration
+     * @throws NullPointerException if {@code config} is null
+     */
+    public FailoverEngine(ClusterConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.policy = config.policy();
+        this.observeTimeout = Collections.max(List.of(policy.confirmTimeout(), policy.replicaTimeout(),
+                policy.routeTimeout(), policy.leaseTimeout()));
+    }
+
+    /** @return the configuration */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /**
+     * The state before the manager has started: nothing known. Feed {@link Event.Started} to begin.
+     *
+     * @return the initial state
+     */
+    public ClusterState initialState() {
+        ClusterState.Mut m = new ClusterState.Mut();
+        m.phase = Phase.RECONCILING;
+        m.highestEpoch = Epoch.NONE;
+        m.roles = unknownRoles();
+        m.restarts = NO_RESTARTS;
+        m.nextId = 1;
+        return m.freeze();
+    }
+
+    private Map<NodeId, NodeRole> unknownRoles() {
+        Map<NodeId, NodeRole> roles = new LinkedHashMap<>();
+        for (NodeId n : config.nodes()) {
+            roles.put(n, NodeRole.UNKNOWN);
+        }
+        return Collections.unmodifiableMap(roles);
+    }
+
+    /**
+     * Decides what one event means.
+     *
+     * @param state the current state, as returned by {@link #initialState()} or an earlier call
+     * @param event the event
+     * @return the new state, the commands to execute in order, and the reason
+     * @throws NullPointerException if an argument is null
+     */
+    public Transition apply(ClusterState state, Event event) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(event, "event");
+        Ctx c = new Ctx(state.mut(), event.at());
+        if (event instanceof Event.ProbeCompleted e) {
+            c.onProbe(e);
+        } else if (event instanceof Event.TimerFired e) {
+            c.onTimer(e);
+        } else if (event instanceof Event.Observed e) {
+            c.onObserved(e);
+        } else if (event instanceof Event.Result e) {
+            c.onPlanResult(e);
+        } else if (event instanceof Event.VerdictReported e) {
+            c.onReportedVerdict(e);
+        } else if (event instanceof Event.Started) {
+            c.onStarted();
+        } else if (event instanceof Event.LeaseLost e) {
+            c.onLeaseLost(e);
+        } else if (event instanceof Event.SwitchoverRequested e) {
+            c.onSwitchover(e.target());
+        } else if (event instanceof Event.MaintenanceRequested e) {
+            c.onMaintenance(e);
+        } else if (event instanceof Event.ClearRequested e) {
+            c.onClear(e.forcePromote());
+        } else {
+            throw new IllegalArgumentException("unknown event type " + event.getClass().getName());
+        }
+        return new Transition(c.m.freeze(), c.commands, c.reason());
+    }
+
+    /** The work of one {@link #apply} call: a mutable copy of the state and the commands and reasons so far. */
+    private final class Ctx {
+        final ClusterState.Mut m;
+        final Instant now;
+        final List<Command> commands = new ArrayList<>(4);
+        private String firstReason;
+        private StringBuilder reasons;
+
+        Ctx(ClusterState.Mut m, Instant now) {
+            this.m = m;
+            this.now = now;
+        }
+
+        // ----------------------------------------------------------------- bookkeeping
+
+        void why(String reason) {
+            if (firstReason == null) {
+                firstReason = reason;
+            } else {
+                if (reasons == null) {
+                    reasons = new StringBuilder(firstReason);
+                }
+                reasons.append("; ").append(reason);
+            }
+        }
+
+        String reason() {
+            return reasons != null ? reasons.toString() : firstReason != null ? firstReason : "no change";
+        }
+
+        long id() {
+            return m.nextId++;
+        }
+
+        long emitPending(Command cmd) {
+            commands.add(cmd);
+            m.pendingId = cmd.id();
+            return cmd.id();
+        }
+
+        void notifyOperator(Notification.Kind kind, NodeId node, String message) {
+            commands.add(new Command.Notify(id(), new Notification(now, kind, Optional.ofNullable(node),
+                    m.lease == null ? Epoch.NONE : m.lease.epoch(), message)));
+        }
+
+        Epoch epoch() {
+            return m.lease == null ? Epoch.NONE : m.lease.epoch();
+        }
+
+        // ----------------------------------------------------------------- manager start and reconciliation
+
+        void onStarted() {
+            Epoch highest = m.highestEpoch;
+            long next = m.nextId;
+            ClusterState.Mut fresh = initialState().mut();
+            copyInto(fresh);
+            m.highestEpoch = highest;
+            m.nextId = next;
+            why("manager started: assuming nothing, observing the cluster");
+            reconcile();
+        }
+
+        private void copyInto(ClusterState.Mut f) {
+            m.phase = f.phase;
+            m.active = f.active;
+            m.lease = f.lease;
+            m.roles = f.roles;
+            m.maintenanceUntil = f.maintenanceUntil;
+            m.maintenanceTimerId = f.maintenanceTimerId;
+            m.failuresInRow = f.failuresInRow;
+            m.lastFailure = f.lastFailure;
+            m.restarts = f.restarts;
+            m.startingSince = f.startingSince;
+            m.graceDeadline = f.graceDeadline;
+            m.serviceMaintenanceSince = f.serviceMaintenanceSince;
+            m.plan = f.plan;
+            m.pendingId = f.pendingId;
+            m.probeTimerId = f.probeTimerId;
+            m.probeId = f.probeId;
+            m.firstProbe = f.firstProbe;
+            m.fenceTimerId = f.fenceTimerId;
+            m.blockedReason = f.blockedReason;
+            m.forcePromote = f.forcePromote;
+            m.lastVerdict = f.lastVerdict;
+            m.lastVerdictAt = f.lastVerdictAt;
+        }
+
+        void reconcile() {
+            m.phase = Phase.RECONCILING;
+            m.plan = null;
+            stopProbing();
+            emitPending(new Command.Observe(id(), observeTimeout));
+        }
+
+        void onObserved(Event.Observed e) {
+            if (e.commandId() != m.pendingId || m.phase != Phase.RECONCILING || m.plan != null) {
+                why("ignored observation " + e.commandId() + ": no longer waited for");
+                return;
+            }
+            m.pendingId = 0;
+            Observation o = e.observation();
+            List<NodeId> running = new ArrayList<>();
+            List<NodeId> unknown = new ArrayList<>();
+            for (NodeId n : config.nodes()) {
+                RunState rs = o.service(n);
+                if (rs == RunState.RUNNING) {
+                    running.add(n);
+                } else if (rs == RunState.UNKNOWN) {
+                    unknown.add(n);
+                    m.role(n, NodeRole.UNKNOWN);
+                } else {
+                    m.role(n, NodeRole.STANDBY);
+                }
+            }
+            if (running.size() > 1) {
+                m.active = null;
+                block("the service runs on several nodes at once " + running
+                        + ": an operator must choose which one to keep");
+                return;
+            }
+            if (running.size() == 1) {
+                NodeId a = running.get(0);
+                m.active = a;
+                m.role(a, NodeRole.ACTIVE);
+                why("observed the service running on " + a + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
+                        + ": adopting it");
+                List<Step> steps = new ArrayList<>();
+                if (!unknown.isEmpty()) {
+                    steps.add(Step.SECURE);
+                }
+                steps.addAll(List.of(Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.PROMOTE, Step.ROUTE));
+                startPlan(new Plan(Kind.ADOPT, a, steps, 0, unknown, initialStage(false, false), 0, false, false,
+                        List.of(), false, "service found running on " + a));
+                return;
+            }
+            m.active = null;
+            NodeId target = null;
+            for (int pass = 0; pass < 2 && target == null; pass++) {
+                for (NodeId n : config.nodes()) {
+                    if (o.service(n) != RunState.STOPPED) {
+                        continue;
+                    }
+                    ReplicaStatus r = o.replica(n);
+                    boolean usable = r.isUpToDate() || n.equals(m.forcePromote);
+                    if (usable && (pass == 1 || r.role() == ReplicaRole.PRIMARY)) {
+                        target = n;
+                        break;
+                    }
+                }
+            }
+            if (target == null) {
+                StringBuilder b = new StringBuilder();
+                for (NodeId n : config.nodes()) {
+                    b.append(b.length() == 0 ? "" : ", ").append(n).append(": service ").append(o.service(n))
+                            .append(", replica ").append(o.replica(n).role()).append('/')
+                            .append(o.replica(n).consistency());
+                }
+                block("no node can take the service (" + b + "): a candidate needs a confirmed-stopped service and"
+                        + " an up-to-date replica, or an operator's force");
+                return;
+            }
+            why("observed no running service" + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
+                    + ": starting it on " + target);
+            List<Step> steps = new ArrayList<>();
+            if (!unknown.isEmpty()) {
+                steps.add(Step.SECURE);
+            }
+            steps.addAll(List.of(Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.OUTDATE_PEER, Step.PROMOTE,
+                    Step.START, Step.WAIT_HEALTHY, Step.ROUTE));
+            startPlan(new Plan(Kind.START, target, steps, 0, unknown, initialStage(false, false), 0, false, false,
+                    List.of(), false, "no service running"));
+        }
+
+        // ----------------------------------------------------------------- probing
+
+        boolean probing() {
+            if (m.active == null || m.phase == Phase.BLOCKED || m.phase == Phase.RECONCILING) {
+                return false;
+            }
+            return m.plan == null || m.plan.current() == Step.WAIT_HEALTHY;
+        }
+
+        void stopProbing() {
+            m.probeTimerId = 0;
+            m.probeId = 0;
+        }
+
+        void ensureProbing() {
+            if (probing() && m.probeTimerId == 0 && m.probeId == 0) {
+                long id = id();
+                m.probeTimerId = id;
+                commands.add(new Command.ArmTimer(id, Timer.PROBE, now.plus(policy.probeInterval())));
+            }
+        }
+
+        void onTimer(Event.TimerFired e) {
+            switch (e.timer()) {
+                case PROBE -> {
+                    if (e.commandId() != m.probeTimerId) {
+                        why("ignored a replaced probe timer");
+                        return;
+                    }
+                    m.probeTimerId = 0;
+                    if (!probing()) {
+                        why("probe not needed in phase " + m.phase);
+                        return;
+                    }
+                    long id = id();
+                    m.probeId = id;
+                    Duration timeout = m.firstProbe ? policy.firstProbeTimeout() : policy.probeTimeout();
+                    commands.add(new Command.Probe(id, m.active, timeout));
+                    why("probing " + m.active);
+                }
+                case FENCE_DELAY -> {
+                    Plan p = m.plan;
+                    if (e.commandId() != m.fenceTimerId || p == null || p.stage() != Stage.FENCE_DELAY
+                            || p.current() != Step.SECURE) {
+                        why("ignored a stale fencing delay");
+                        return;
+                    }
+                    m.fenceTimerId = 0;
+                    m.pendingId = 0;
+                    m.plan = p.withStage(Stage.FENCE, 0);
+                    why("fencing delay for " + p.secureQueue().get(0) + " has passed");
+                    run();
+                }
+                case MAINTENANCE_END -> {
+                    if (e.commandId() != m.maintenanceTimerId || m.maintenanceUntil == null) {
+                        why("ignored a stale maintenance timer");
+                        return;
+                    }
+                    endMaintenance("maintenance ran out at its limit");
+                }
+                default -> throw new IllegalStateException("unknown timer " + e.timer());
+            }
+        }
+
+        void onProbe(Event.ProbeCompleted e) {
+            if (e.commandId() != m.probeId) {
+                why("ignored a result of probe " + e.commandId() + ": no longer waited for");
+                return;
+            }
+            m.probeId = 0;
+            m.firstProbe = false;
+            verdict(e.node(), e.result(), "probe");
+            ensureProbing();
+        }
+
+        void onReportedVerdict(Event.VerdictReported e) {
+            if (!e.node().equals(m.active) || !probing()) {
+                why("ignored a verdict from " + e.source() + " about " + e.node() + ": not the watched active node");
+                return;
+            }
+            verdict(e.node(), e.result(), e.source());
+        }
+
+        void verdict(NodeId node, ProbeResult r, String source) {
+            m.lastVerdict = r;
+            m.lastVerdictAt = now;
+            if (m.maintenanceUntil != null) {
+                why(source + " of " + node + ": " + r + "; maintenance is on: recorded, no action");
+                return;
+            }
+            switch (r.status()) {
+                case HEALTHY, FIRST_RUN -> {
+                    why(source + " of " + node + ": " + r.status()
+                            + (m.failuresInRow > 0 ? " again after " + m.failuresInRow + " bad probe(s)" : ""));
+                    m.failuresInRow = 0;
+                    m.serviceMaintenanceSince = null;
+                    m.startingSince = null;
+                    m.graceDeadline = null;
+                    if (m.plan != null && m.plan.current() == Step.WAIT_HEALTHY) {
+                        m.plan = m.plan.next();
+                        run();
+                    }
+                }
+                case STARTING -> {
+                    if (m.graceDeadline == null) {
+                        m.startingSince = now;
+                        m.graceDeadline = now.plus(policy.startupGrace());
+                    }
+                    if (!now.isAfter(m.graceDeadline)) {
+                        why(source + " of " + node + ": STARTING, within start-up grace until " + m.graceDeadline);
+                    } else {
+                        failure(FailureKind.START_TIMEOUT, "still STARTING after the start-up grace of "
+                                + policy.startupGrace(), source, node);
+                    }
+                }
+                case STOPPING -> failure(FailureKind.CRASHED, "the service is stopping by itself", source, node);
+                case MAINTENANCE -> {
+                    if (m.serviceMaintenanceSince == null) {
+                        m.serviceMaintenanceSince = now;
+                    }
+                    Instant limit = m.serviceMaintenanceSince.plus(policy.maxMaintenance());
+                    if (now.isAfter(limit)) {
+                        failure(FailureKind.MAINTENANCE_TOO_LONG, "in MAINTENANCE since " + m.serviceMaintenanceSince
+                                + ", beyond the limit of " + policy.maxMaintenance(), source, node);
+                    } else {
+                        why(source + " of " + node + ": service reports MAINTENANCE since "
+                                + m.serviceMaintenanceSince + ": no action until " + limit);
+                    }
+                }
+                case FAILED, UNREACHABLE -> failure(r.failure().orElseThrow(), r.detail(), source, node);
+                default -> throw new IllegalStateException("unknown status " + r.status());
+            }
+        }
+
+        void failure(FailureKind kind, String detail, String source, NodeId node) {
+            Reaction reaction = policy.reactionTo(kind);
+            String what = source + " of " + node + ": " + kind + (detail.isEmpty() ? "" : " (" + detail + ")");
+            if (reaction == Reaction.IGNORE) {
+                why(what + " -> no action: " + kind + " is IGNORE in the failure table"
+                        + (kind == FailureKind.DATABASE_DOWN || kind == FailureKind.DATABASE_CONNECTION_LOST
+                                ? " (database trouble: a standby would not help)" : ""));
+                return;
+            }
+            if (kind != FailureKind.START_FAILED && m.graceDeadline != null && !now.isAfter(m.graceDeadline)) {
+                why(what + " -> not counted: within start-up grace until " + m.graceDeadline);
+                return;
+            }
+            m.failuresInRow++;
+            m.lastFailure = kind;
+            if (m.failuresInRow < policy.failuresBeforeAction()) {
+                why(what + " -> bad probe " + m.failuresInRow + " of " + policy.failuresBeforeAction()
+                        + " in a row before acting");
+                return;
+            }
+            why(what + " -> failure confirmed after " + m.failuresInRow + " in a row");
+            m.failuresInRow = 0;
+            confirmedFailure(kind, detail);
+        }
+
+        void confirmedFailure(FailureKind kind, String detail) {
+            Reaction reaction = policy.reactionTo(kind);
+            String cause = kind + (detail.isEmpty() ? "" : " (" + detail + ")");
+            m.lastFailure = kind;
+            if (m.plan != null && m.plan.kind() != Kind.RESTART) {
+                block("the service on " + m.plan.target() + " did not become healthy during " + m.plan.kind()
+                        + ": " + cause);
+                return;
+            }
+            switch (reaction) {
+                case BLOCK -> block(cause + " on " + m.active + ": a standby would fail too, manual intervention needed");
+                case RESTART -> {
+                    List<Instant> recent = recentRestarts();
+                    if (recent.size() < policy.restartLimit()) {
+                        restart(cause, recent);
+                    } else {
+                        failover(cause + "; restart limit reached: " + recent.size() + " restart(s) within "
+                                + policy.restartWindow(), false);
+                    }
+                }
+                case FAILOVER -> failover(cause, false);
+                case FENCE_AND_FAILOVER -> failover(cause, true);
+                case IGNORE -> why("no action for " + cause);
+                default -> throw new IllegalStateException("unknown reaction " + reaction);
+            }
+        }
+
+        List<Instant> recentRestarts() {
+            Instant horizon = now.minus(policy.restartWindow());
+            List<Instant> recent = new ArrayList<>(m.restarts.size() + 1);
+            for (Instant t : m.restarts) {
+                if (t.isAfter(horizon)) {
+                    recent.add(t);
+                }
+            }
+            return recent;
+        }
+
+        // ----------------------------------------------------------------- reactions
+
+        void restart(String cause, List<Instant> recent) {
+            NodeId a = m.active;
+            recent.add(now);
+            m.restarts = List.copyOf(recent);
+            why("restarting " + a + " in place (restart " + recent.size() + " of " + policy.restartLimit()
+                    + " within " + policy.restartWindow() + ")");
+            notifyOperator(Notification.Kind.RESTARTED, a, "restarting the service on " + a + " (restart "
+                    + recent.size() + " of " + policy.restartLimit() + " within " + policy.restartWindow() + "): "
+                    + cause);
+            startPlan(new Plan(Kind.RESTART, a, List.of(Step.SECURE, Step.START, Step.WAIT_HEALTHY), 0, List.of(a),
+                    initialStage(false, false), 0, false, false, List.of(), false, cause));
+        }
+
+        void failover(String cause, boolean fenceFirst) {
+            NodeId old = m.active;
+            NodeId target = null;
+            for (NodeId n : config.nodes()) {
+                if (!n.equals(old) && (m.roles.get(n) == NodeRole.STANDBY || m.roles.get(n) == NodeRole.STOPPED)) {
+                    target = n;
+                    break;
+                }
+            }
+            if (target == null) {
+                block("failover needed (" + cause + ") but no standby is available: " + m.roles);
+                return;
+            }
+            why("failing over from " + old + " to " + target + (fenceFirst ? ", fencing " + old + " first" : ""));
+            notifyOperator(Notification.Kind.FAILOVER_STARTED, old, "failing over from " + old + " to " + target
+                    + ": " + cause);
+            startPlan(new Plan(Kind.FAILOVER, target, List.of(Step.SECURE, Step.ACQUIRE_LEASE, Step.CHECK_REPLICA,
+                    Step.OUTDATE_PEER, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE), 0,
+                    old == null ? List.of() : List.of(old), initialStage(!fenceFirst, fenceFirst), 0, !fenceFirst,
+                    fenceFirst, List.of(), false, cause));
+        }
+
+        void block(String reason) {
+            m.phase = Phase.BLOCKED;
+            m.blockedReason = reason;
+            m.plan = null;
+            m.pendingId = 0;
+            m.fenceTimerId = 0;
+            stopProbing();
+            why("BLOCKED: " + reason);
+            notifyOperator(Notification.Kind.BLOCKED, m.active, reason);
+        }
+
+        // ----------------------------------------------------------------- plans
+
+        Stage initialStage(boolean unrouteFirst, boolean fenceFirst) {
+            return fenceFirst ? Stage.FENCE_DELAY : unrouteFirst ? Stage.UNROUTE : Stage.STOP;
+        }
+
+        void startPlan(Plan p) {
+            m.plan = p;
+            m.phase = p.kind().phase();
+            m.pendingId = 0;
+            stopProbing();
+            run();
+        }
+
+        /** Issues the command of the current step, skipping steps that have nothing to do. */
+        void run() {
+            while (true) {
+                Plan p = m.plan;
+                Step step = p.current();
+                if (step == null) {
+                    finishPlan();
+                    return;
+                }
+                switch (step) {
+                    case PRECHECK_REPLICA, CHECK_REPLICA -> {
+                        emitPending(new Command.CheckReplica(id(), p.target(), policy.replicaTimeout()));
+                        return;
+                    }
+                    case SECURE -> {
+                        if (p.secureQueue().isEmpty()) {
+                            m.plan = p.next();
+                            continue;
+                        }
+                        if (secureStep(p)) {
+                            return;
+                        }
+                    }
+                    case DEMOTE_OLD -> {
+                        NodeId old = p.secured().isEmpty() ? null : p.secured().get(0);
+                        if (old == null) {
+                            m.plan = p.next();
+                            continue;
+                        }
+                        emitPending(new Command.Demote(id(), old, policy.replicaTimeout()));
+                        return;
+                    }
+                    case ACQUIRE_LEASE -> {
+                        emitPending(new Command.AcquireLease(id(), p.target(), policy.leaseTimeout()));
+                        return;
+                    }
+                    case OUTDATE_PEER -> {
+                        NodeId peer = firstOtherSecured(p, p.subIndex());
+                        if (peer == null) {
+                            m.plan = p.next();
+                            continue;
+                        }
+                        emitPending(new Command.OutdatePeer(id(), peer, epoch(), policy.replicaTimeout()));
+                        return;
+                    }
+                    case PROMOTE -> {
+                        if (p.force() && !p.target().equals(m.forcePromote)) {
+                            block("the operator's force to promote the stale replica on " + p.target()
+                                    + " was withdrawn before the promotion");
+                            return;
+                        }
+                        emitPending(new Command.Promote(id(), p.target(), epoch(), p.force(), policy.replicaTimeout()));
+                        return;
+                    }
+                    case START -> {
+                        emitPending(new Command.StartService(id(), p.target(), epoch(), policy.startTimeout()));
+                        return;
+                    }
+                    case WAIT_HEALTHY -> {
+                        ensureProbing();
+                        return;
+                    }
+                    case ROUTE -> {
+                        emitPending(new Command.Route(id(), p.target(), epoch(), policy.routeTimeout()));
+                        return;
+                    }
+                    default -> throw new IllegalStateException("unknown step " + step);
+                }
+            }
+        }
+
+        /** The {@code skip}-th secured node other than the target, or null. */
+        NodeId firstOtherSecured(Plan p, int skip) {
+            int seen = 0;
+            for (NodeId n : p.secured()) {
+                if (!n.equals(p.target())) {
+                    if (seen == skip) {
+                        return n;
+                    }
+                    seen++;
+                }
+            }
+            return null;
+        }
+
+        /** Issues the command for the current securing stage; false when the node turned out to be done. */
+        boolean secureStep(Plan p) {
+            NodeId x = p.secureQueue().get(0);
+            switch (p.stage()) {
+                case UNROUTE -> emitPending(new Command.Unroute(id(), x, policy.routeTimeout()));
+                case STOP -> emitPending(new Command.StopService(id(), x, policy.stopTimeout()));
+                case KILL -> emitPending(new Command.KillService(id(), x, policy.killTimeout()));
+                case CONFIRM_AFTER_STOP, CONFIRM_AFTER_KILL ->
+                        emitPending(new Command.ConfirmStopped(id(), x, policy.confirmTimeout()));
+                case FENCE_DELAY -> {
+                    if (policy.fencingLevels().isEmpty()) {
+                        block(x + " is not confirmed stopped and no fencing level is configured: not taking over");
+                        return true;
+                    }
+                    Duration delay = policy.fencingDelay(x);
+                    if (delay.isZero()) {
+                        m.plan = p.withStage(Stage.FENCE, 0);
+                        return secureStep(m.plan);
+                    }
+                    long id = id();
+                    m.fenceTimerId = id;
+                    m.pendingId = 0;
+                    commands.add(new Command.ArmTimer(id, Timer.FENCE_DELAY, now.plus(delay)));
+                    why("waiting the fencing delay of " + delay + " before fencing " + x);
+                }
+                case FENCE -> emitPending(new Command.Fence(id(), x, policy.fencingLevels().get(p.subIndex()),
+                        policy.fenceTimeout()));
+                default -> throw new IllegalStateException("unknown stage " + p.stage());
+            }
+            return true;
+        }
+
+        void secured(Plan p, NodeId x, NodeRole role) {
+            m.role(x, role);
+            if (p.kind() != Kind.RESTART && x.equals(m.active)) {
+                m.active = null;
+            }
+            m.plan = p.securedHead(initialStage(p.unrouteFirst(), p.fenceFirst()));
+            run();
+        }
+
+        void finishPlan() {
+            Plan p = m.plan;
+            m.plan = null;
+            m.pendingId = 0;
+            switch (p.kind()) {
+                case START, ADOPT -> {
+                    m.phase = Phase.RUNNING;
+                    why("service runs on " + p.target() + " under " + epoch());
+                    notifyOperator(Notification.Kind.SERVICE_STARTED, p.target(), (p.kind() == Kind.ADOPT
+                            ? "adopted the running service on " : "started the service on ") + p.target()
+                            + " under " + epoch());
+                }
+                case RESTART -> {
+                    m.phase = Phase.RUNNING;
+                    why("restart of " + p.target() + " completed: healthy again");
+                }
+                case FAILOVER -> {
+                    m.phase = Phase.RUNNING;
+                    m.restarts = NO_RESTARTS;
+                    why("failover to " + p.target() + " completed under " + epoch());
+                    notifyOperator(Notification.Kind.FAILOVER_COMPLETED, p.target(), "failover to " + p.target()
+                            + " completed under " + epoch() + " (cause: " + p.cause() + ")");
+                }
+                case SWITCHOVER -> {
+                    m.phase = Phase.RUNNING;
+                    m.restarts = NO_RESTARTS;
+                    why("switchover to " + p.target() + " completed under " + epoch());
+                    notifyOperator(Notification.Kind.SWITCHOVER_COMPLETED, p.target(), "switchover to "
+                            + p.target() + " completed under " + epoch());
+                }
+                case RELINQUISH -> {
+                    why("service stopped after the lease was lost: observing the cluster");
+                    reconcile();
+                    return;
+                }
+                default -> throw new IllegalStateException("unknown plan " + p.kind());
+            }
+            for (NodeId n : config.nodes()) {
+                if (!n.equals(m.active) && m.roles.get(n) == NodeRole.STOPPED) {
+                    m.role(n, NodeRole.STANDBY);
+                }
+            }
+            ensureProbing();
+        }
+
+        void onPlanResult(Event.Result e) {
+            Plan p = m.plan;
+            if (p == null || e.commandId() != m.pendingId) {
+                why("ignored the result of command " + e.commandId() + ": no longer waited for");
+                return;
+            }
+            m.pendingId = 0;
+            Step step = p.current();
+            switch (step) {
+                case SECURE -> onSecureResult(p, e);
+                case PRECHECK_REPLICA, CHECK_REPLICA -> {
+                    ReplicaStatus r = ((Event.ReplicaObserved) e).status();
+                    if (r.isUpToDate()) {
+                        why("replica on " + p.target() + " is " + r);
+                        m.plan = p.next();
+                    } else if (p.target().equals(m.forcePromote)) {
+                        why("replica on " + p.target() + " is " + r + ": promoting it anyway, forced by an operator");
+                        m.plan = p.next().withForce(true);
+                    } else if (step == Step.PRECHECK_REPLICA) {
+                        m.plan = null;
+                        m.phase = Phase.RUNNING;
+                        why("switchover to " + p.target() + " refused: its replica is " + r);
+                        notifyOperator(Notification.Kind.SWITCHOVER_REFUSED, p.target(), "switchover refused: the"
+                                + " replica on " + p.target() + " is " + r + ", not up to date");
+                        ensureProbing();
+                        return;
+                    } else {
+                        block("the replica on " + p.target() + " is " + r + ": a replica that is not up to date is"
+                                + " promoted only by an operator's force");
+                        return;
+                    }
+                    run();
+                }
+                case DEMOTE_OLD -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    why("demote of " + p.secured().get(0) + ": " + r);
+                    m.plan = p.next();
+                    run();
+                }
+                case ACQUIRE_LEASE -> {
+                    LeaseResult r = ((Event.LeaseAcquired) e).result();
+                    if (!r.isGranted()) {
+                        block("the lease for " + p.target() + " was not granted: " + r.outcome() + " " + r.detail()
+                                + r.lease().map(l -> " (held by " + l + ")").orElse(""));
+                        return;
+                    }
+                    Lease l = r.lease().orElseThrow();
+                    if (!l.holder().equals(p.target())) {
+                        block("the coordinator granted the lease to " + l.holder() + " instead of " + p.target());
+                        return;
+                    }
+                    if (!l.epoch().isAfter(m.highestEpoch)) {
+                        block("the coordinator granted " + l.epoch() + ", not newer than " + m.highestEpoch
+                                + ": refusing to act under a reused epoch");
+                        return;
+                    }
+                    m.lease = l;
+                    m.highestEpoch = l.epoch();
+                    why("lease granted: " + l);
+                    m.plan = p.next();
+                    run();
+                }
+                case OUTDATE_PEER -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    why("outdating the replica on " + firstOtherSecured(p, p.subIndex()) + ": " + r
+                            + (r.isOk() ? "" : " (it is confirmed out; continuing)"));
+                    m.plan = p.withSubIndex(p.subIndex() + 1);
+                    run();
+                }
+                case PROMOTE -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    if (!r.isOk()) {
+                        block("promoting the replicas on " + p.target() + " failed: " + r);
+                        return;
+                    }
+                    if (p.force()) {
+                        m.forcePromote = null;
+                    }
+                    why("replicas promoted on " + p.target() + (p.force() ? " (forced by an operator)" : ""));
+                    m.plan = p.next();
+                    run();
+                }
+                case START -> onStartResult(p, ((Event.ActionCompleted) e).result());
+                case ROUTE -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    if (!r.isOk()) {
+                        block("routing requests to " + p.target() + " failed: " + r + "; the service runs there but"
+                                + " clients may not reach it");
+                        return;
+                    }
+                    why("requests routed to " + p.target());
+                    m.plan = p.next();
+                    run();
+                }
+                case WAIT_HEALTHY -> why("ignored a command result while waiting for health");
+                default -> throw new IllegalStateException("unknown step " + step);
+            }
+        }
+
+        void onStartResult(Plan p, OpResult r) {
+            if (r.isOk()) {
+                m.active = p.target();
+                m.role(p.target(), NodeRole.ACTIVE);
+                m.startingSince = now;
+                m.graceDeadline = now.plus(policy.startupGrace());
+                m.firstProbe = true;
+                m.failuresInRow = 0;
+                m.serviceMaintenanceSince = null;
+                why("service launched on " + p.target() + " under " + epoch() + "; start-up grace until "
+                        + m.graceDeadline);
+                m.plan = p.next();
+                run();
+                return;
+            }
+            if (r.outcome() == Outcome.FAILED) {
+                m.active = null;
+                m.role(p.target(), NodeRole.UNKNOWN);
+                block("the service failed to start on " + p.target() + ": " + r.detail()
+                        + "; a start failure would repeat on any node, manual intervention needed");
+            } else if (r.outcome() == Outcome.TIMED_OUT && p.kind() == Kind.RESTART) {
+                m.plan = null;
+                m.phase = Phase.RUNNING;
+                confirmedFailure(FailureKind.START_TIMEOUT, "launching timed out: " + r.detail());
+            } else {
+                m.active = null;
+                m.role(p.target(), NodeRole.UNKNOWN);
+                block("starting the service on " + p.target() + " ended " + r + ": its state is not known");
+            }
+        }
+
+        void onSecureResult(Plan p, Event.Result e) {
+            NodeId x = p.secureQueue().get(0);
+            switch (p.stage()) {
+                case UNROUTE -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    why("unroute " + x + ": " + r);
+                    m.plan = p.withStage(Stage.STOP, 0);
+                    run();
+                }
+                case STOP -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    why("graceful stop of " + x + ": " + r);
+                    m.plan = p.withStage(r.isOk() ? Stage.CONFIRM_AFTER_STOP : Stage.KILL, 0);
+                    run();
+                }
+                case KILL -> {
+                    OpResult r = ((Event.ActionCompleted) e).result();
+                    why("kill of " + x + ": " + r);
+                    m.plan = p.withStage(Stage.CONFIRM_AFTER_KILL, 0);
+                    run();
+                }
+                case CONFIRM_AFTER_STOP, CONFIRM_AFTER_KILL -> {
+                    RunState s = ((Event.StateObserved) e).state();
+                    if (s == RunState.STOPPED) {
+                        why(x + " confirmed stopped");
+                        secured(p, x, NodeRole.STOPPED);
+                        return;
+                    }
+                    if (p.stage() == Stage.CONFIRM_AFTER_STOP) {
+                        why(x + " still " + s + " after a graceful stop: killing");
+                        m.plan = p.withStage(Stage.KILL, 0);
+                        run();
+                        return;
+                    }
+                    if (p.kind() == Kind.RESTART) {
+                        why(x + " is " + s + " after kill: cannot restart in place");
+                        m.plan = null;
+                        m.phase = Phase.RUNNING;
+                        failover("restart of " + x + " could not confirm the old service gone (" + s + ") after "
+                                + p.cause(), true);
+                        return;
+                    }
+                    why(x + " is " + s + " after kill: fencing it");
+                    m.plan = p.withStage(Stage.FENCE_DELAY, 0);
+                    run();
+                }
+                case FENCE -> {
+                    FenceResult r = ((Event.FenceCompleted) e).result();
+                    String level = policy.fencingLevels().get(p.subIndex());
+                    if (r.isVerifiedOff()) {
+                        why(x + " fenced at level " + level + ": " + r);
+                        notifyOperator(Notification.Kind.FENCED, x, x + " fenced and verified off at level " + level);
+                        secured(p, x, NodeRole.FENCED);
+                        return;
+                    }
+                    notifyOperator(Notification.Kind.FENCE_FAILED, x, "fencing " + x + " at level " + level
+                            + " failed: " + r);
+                    if (p.subIndex() + 1 < policy.fencingLevels().size()) {
+                        why("fencing " + x + " at level " + level + " failed (" + r + "): trying the next level");
+                        m.plan = p.withStage(Stage.FENCE, p.subIndex() + 1);
+                        run();
+                    } else {
+                        block(x + " could not be made sure out: not confirmed stopped and fencing failed at every"
+                                + " level (last: " + level + ": " + r + ")");
+                    }
+                }
+                case FENCE_DELAY -> why("ignored a result while waiting the fencing delay");
+                default -> throw new IllegalStateException("unknown stage " + p.stage());
+            }
+        }
+
+        // ----------------------------------------------------------------- operator requests and lease
+
+        void onSwitchover(NodeId target) {
+            String refusal = null;
+            if (!config.contains(target)) {
+                refusal = target + " is not a node of this cluster " + config.nodes();
+            } else if (m.maintenanceUntil != null) {
+                refusal = "maintenance is on";
+            } else if (m.phase != Phase.RUNNING || m.plan != null) {
+                refusal = "the cluster is " + m.phase + ", not RUNNING";
+            } else if (target.equals(m.active)) {
+                refusal = target + " is already active";
+            } else if (m.roles.get(target) != NodeRole.STANDBY && m.roles.get(target) != NodeRole.STOPPED) {
+                refusal = target + " is " + m.roles.get(target) + ", not a standby";
+            }
+            if (refusal != null) {
+                why("switchover to " + target + " refused: " + refusal);
+                notifyOperator(Notification.Kind.SWITCHOVER_REFUSED, config.contains(target) ? target : null,
+                        "switchover to " + target + " refused: " + refusal);
+                return;
+            }
+            NodeId old = m.active;
+            why("operator requested a switchover from " + old + " to " + target);
+            notifyOperator(Notification.Kind.SWITCHOVER_STARTED, target, "switchover from " + old + " to " + target);
+            startPlan(new Plan(Kind.SWITCHOVER, target, List.of(Step.PRECHECK_REPLICA, Step.SECURE, Step.DEMOTE_OLD,
+                    Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE),
+                    0, List.of(old), initialStage(true, false), 0, true, false, List.of(), false,
+                    "operator switchover"));
+        }
+
+        void onMaintenance(Event.MaintenanceRequested e) {
+            if (!e.on()) {
+                if (m.maintenanceUntil == null) {
+                    why("maintenance off requested, but maintenance is not on");
+                    return;
+                }
+                endMaintenance("maintenance ended by the operator");
+                return;
+            }
+            Duration d = e.duration().isZero() ? policy.maxMaintenance() : e.duration();
+            String clamp = "";
+            if (d.compareTo(policy.maxMaintenance()) > 0) {
+                clamp = " (requested " + e.duration() + ", limited to the policy's maximum " + policy.maxMaintenance()
+                        + ")";
+                d = policy.maxMaintenance();
+            }
+            m.maintenanceUntil = now.plus(d);
+            long id = id();
+            m.maintenanceTimerId = id;
+            commands.add(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
+            why("maintenance on until " + m.maintenanceUntil + clamp + ": nothing will be started, stopped or moved");
+            if (m.plan != null) {
+                why(m.plan.kind() + " plan abandoned: its pending result will be ignored; the cluster is observed"
+                        + " again when maintenance ends");
+                m.plan = null;
+                m.pendingId = 0;
+                m.fenceTimerId = 0;
+                m.phase = Phase.RECONCILING;
+            } else if (m.phase == Phase.RECONCILING) {
+                m.pendingId = 0;
+            }
+            notifyOperator(Notification.Kind.MAINTENANCE, null, "maintenance on until " + m.maintenanceUntil + clamp);
+        }
+
+        void endMaintenance(String why) {
+            m.maintenanceUntil = null;
+            m.maintenanceTimerId = 0;
+            m.failuresInRow = 0;
+            m.serviceMaintenanceSince = null;
+            why(why);
+            notifyOperator(Notification.Kind.MAINTENANCE, null, why);
+            if (m.phase == Phase.BLOCKED) {
+                why("still BLOCKED: " + m.blockedReason);
+                return;
+            }
+            why("observing the cluster before acting again");
+            reconcile();
+        }
+
+        void onClear(Optional<NodeId> force) {
+            if (force.isPresent() && !config.contains(force.get())) {
+                why("clear refused: " + force.get() + " is not a node of this cluster " + config.nodes());
+                return;
+            }
+            m.restarts = NO_RESTARTS;
+            m.failuresInRow = 0;
+            m.lastFailure = null;
+            m.serviceMaintenanceSince = null;
+            m.forcePromote = force.orElse(null);
+            String msg = "operator cleared the failure history"
+                    + force.map(n -> "; the replica on " + n + " may be promoted although not up to date").orElse("");
+            if (m.phase == Phase.BLOCKED) {
+                msg += "; leaving BLOCKED (was: " + m.blockedReason + ")";
+                m.blockedReason = null;
+                why(msg);
+                notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
+                if (m.maintenanceUntil != null) {
+                    m.phase = Phase.RECONCILING;
+                    m.pendingId = 0;
+                    why("maintenance is on: observing the cluster when it ends");
+                } else {
+                    reconcile();
+                }
+                return;
+            }
+            why(msg);
+            notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
+        }
+
+        void onLeaseLost(Event.LeaseLost e) {
+            if (m.lease == null || !e.epoch().equals(m.lease.epoch())) {
+                why("ignored the loss of lease " + e.holder() + "@" + e.epoch() + ": not the lease in force ("
+                        + (m.lease == null ? "none" : m.lease) + ")");
+                return;
+            }
+            Lease lost = m.lease;
+            m.lease = null;
+            notifyOperator(Notification.Kind.LEASE_LOST, lost.holder(), "lease " + lost + " lost: " + e.reason());
+            if (m.phase == Phase.BLOCKED) {
+                why("lease " + lost + " lost (" + e.reason() + "); staying BLOCKED");
+                return;
+            }
+            if (m.maintenanceUntil != null) {
+                why("lease " + lost + " lost (" + e.reason() + "); maintenance is on: no action until it ends");
+                if (m.plan != null) {
+                    m.plan = null;
+                    m.pendingId = 0;
+                    m.phase = Phase.RECONCILING;
+                }
+                return;
+            }
+            if (m.active == null) {
+                why("lease " + lost + " lost (" + e.reason() + ") before the service ran: observing again");
+                reconcile();
+                return;
+            }
+            NodeId a = m.active;
+            why("lease " + lost + " lost (" + e.reason() + "): stopping the service on " + a
+                    + " so that no node acts without the lease");
+            startPlan(new Plan(Kind.RELINQUISH, a, List.of(Step.SECURE, Step.DEMOTE_OLD), 0, List.of(a),
+                    initialStage(true, false), 0, true, false, List.of(), false, "lease lost"));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ha4j.core.engine;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The engine's answer to one event: the new state, the commands to execute in order, and the reason, a
+ * readable sentence that says what was decided and why (DESIGN invariant 8).
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param state the new state
+ * @param commands the commands, in the order they are to be started
+ * @param reason why
+ */
+public record Transition(ClusterState state, List<Command> commands, String reason) {
+    /**
+     * @throws NullPointerException if an argument is null
+     */
+    public Transition {
+        Objects.requireNonNull(state, "state");
+        commands = List.copyOf(commands);
+        Objects.requireNonNull(reason, "reason");
+    }
+}

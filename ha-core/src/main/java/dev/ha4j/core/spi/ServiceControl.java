@@ -1,0 +1,54 @@
+package dev.ha4j.core.spi;
+
+import dev.ha4j.core.Epoch;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.OpResult;
+import dev.ha4j.core.RunState;
+import java.time.Duration;
+
+/**
+ * Starts and stops the service on a node: the repair-in-place path (graceful stop, kill, confirm, start).
+ *
+ * <p>Implementations must be thread-safe, honour every deadline, return expected failures as results, and be
+ * idempotent: stopping a stopped service and starting a running one succeed.
+ */
+public interface ServiceControl {
+    /**
+     * Starts the service. Success means the process was launched, not that it is healthy: health is the
+     * probe's business.
+     *
+     * @param node the node
+     * @param epoch the epoch the start was decided under; a control that can check it refuses a stale one
+     * @param timeout how long launching may take
+     * @return OK when launched or already running; FAILED when it could not start (a start failure)
+     */
+    OpResult start(NodeId node, Epoch epoch, Duration timeout);
+
+    /**
+     * Asks the service to stop gracefully and waits up to {@code timeout} for it to be gone.
+     *
+     * @param node the node
+     * @param timeout the graceful-stop timeout
+     * @return OK when the process is gone; TIMED_OUT when it still runs at the deadline
+     */
+    OpResult stop(NodeId node, Duration timeout);
+
+    /**
+     * Kills the service and everything it started, without grace.
+     *
+     * @param node the node
+     * @param timeout how long killing may take
+     * @return OK when the kill was delivered or nothing ran
+     */
+    OpResult kill(NodeId node, Duration timeout);
+
+    /**
+     * Observes whether the service runs. A killed process that has not been reaped counts as STOPPED only
+     * once it cannot run again (a zombie still answers {@code kill -0}).
+     *
+     * @param node the node
+     * @param timeout how long observing may take
+     * @return RUNNING, STOPPED or UNKNOWN
+     */
+    RunState state(NodeId node, Duration timeout);
+}

@@ -1,0 +1,302 @@
+package dev.ha4j.fencing.ipmi;
+
+import dev.ha4j.core.FenceAction;
+import dev.ha4j.core.FenceResult;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.PowerState;
+import dev.ha4j.core.spi.Fencer;
+import dev.ha4j.fencing.ipmi.internal.Deadline;
+import dev.ha4j.fencing.ipmi.internal.IpmiException;
+import dev.ha4j.fencing.ipmi.internal.IpmiMessage;
+import dev.ha4j.fencing.ipmi.internal.RmcpPlusSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Fencer} that speaks IPMI v2.0 RMCP+ ("lanplus") to each node's BMC directly over UDP.
+ *
+ * <p>Every call opens its own session (cipher suite 3 unless configured otherwise), does its work and
+ * closes the session, also on error and after the deadline. Power actions read the state first (OFF on a
+ * node that is off succeeds without a power command), send Chassis Control, then read the state back until
+ * it matches or the deadline passes: a fence succeeds only when the BMC reads back OFF. REBOOT is off,
+ * verified off, on, verified on; never a blind power cycle. Failures are results naming their cause (see
+ * {@link IpmiFailure}); the password never appears in a result, a log line or {@link #toString()}.
+ *
+ * <p>Thread-safe. Calls for different nodes run in parallel; calls for the same node are serialised so
+ * that an ON cannot interleave with an OFF (a waiting call counts against its own deadline).
+ */
+public final class IpmiFencer implements Fencer {
+    private static final Logger LOG = LoggerFactory.getLogger(IpmiFencer.class);
+    private static final int CONTROL_POWER_DOWN = 0x00;
+    private static final int CONTROL_POWER_UP = 0x01;
+
+    private final IpmiFencerConfig config;
+    private final Clock clock;
+    private final Map<NodeId, Semaphore> locks = new ConcurrentHashMap<>();
+
+    private IpmiFencer(IpmiFencerConfig config) {
+        this.config = config;
+        this.clock = config.clock();
+    }
+
+    /**
+     * @param config the configuration
+     * @return a fencer
+     * @throws NullPointerException if {@code config} is null
+     */
+    public static IpmiFencer create(IpmiFencerConfig config) {
+        return new IpmiFencer(Objects.requireNonNull(config, "config"));
+    }
+
+    /** @return the configuration */
+    public IpmiFencerConfig config() {
+        return config;
+    }
+
+    @Override
+    public FenceResult fence(NodeId node, FenceAction action, Duration timeout) {
+        return run(node, action, timeout).result();
+    }
+
+    @Override
+    public PowerState status(NodeId node, Duration timeout) {
+        return readStatus(node, timeout).powerState();
+    }
+
+    /**
+     * Like {@link #fence(NodeId, FenceAction, Duration)}, with the cause as a value and the time taken.
+     *
+     * @param node the node
+     * @param action off, on or reboot
+     * @param timeout the deadline for the whole action, verification included
+     * @return the result
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public IpmiResult run(NodeId node, FenceAction action, Duration timeout) {
+        Objects.requireNonNull(action, "action");
+        return execute(node, timeout, action.name().toLowerCase(java.util.Locale.ROOT), (s, b, d, st) -> {
+            switch (action) {
+                case OFF -> ensure(s, b, d, st, PowerState.OFF);
+                case ON -> ensure(s, b, d, st, PowerState.ON);
+                case REBOOT -> {
+                    ensure(s, b, d, st, PowerState.OFF);
+                    String off = st.detail;
+                    ensure(s, b, d, st, PowerState.ON);
+                    st.detail = off + ", then " + st.detail;
+                }
+                default -> throw new IllegalStateException("unknown action " + action);
+            }
+        });
+    }
+
+    /**
+     * Reads the power state, with the cause as a value if it cannot.
+     *
+     * @param node the node
+     * @param timeout the deadline
+     * @return the result; OK with ON or OFF, or a failure with UNKNOWN
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public IpmiResult readStatus(NodeId node, Duration timeout) {
+        return execute(node, timeout, "status", (s, b, d, st) -> {
+            st.state = readPower(s, d);
+            st.detail = "read " + st.state;
+        });
+    }
+
+    /**
+     * Sends an ASF presence ping (RMCP, no session) to the node's BMC.
+     *
+     * @param node the node
+     * @param timeout how long to wait for the pong
+     * @return whether the BMC answered and announced IPMI support
+     * @throws NullPointerException if an argument is null
+     */
+    public boolean ping(NodeId node, Duration timeout) {
+        Optional<BmcConfig> bmc = config.bmc(Objects.requireNonNull(node, "node"));
+        if (bmc.isEmpty()) {
+            return false;
+        }
+        try {
+            return RmcpPlusSession.presencePing(bmc.get().host(), bmc.get().port(), Deadline.after(clock, timeout),
+                    bmc.get().retransmitInterval());
+        } catch (IpmiException e) {
+            LOG.debug("presence ping to {} for node {} failed: {}", bmc.get().host(), node, e.getMessage());
+            return false;
+        }
+    }
+
+    private interface Work {
+        void run(RmcpPlusSession session, BmcConfig bmc, Deadline deadline, State state) throws IpmiException;
+    }
+
+    /** What a run has learned so far; confined to the calling thread. */
+    private static final class State {
+        PowerState state = PowerState.UNKNOWN;
+        String detail = "";
+        boolean verifying;
+    }
+
+    private IpmiResult execute(NodeId node, Duration timeout, String what, Work work) {
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout " + timeout + " is invalid: it must be positive");
+        }
+        long started = System.nanoTime();
+        Deadline deadline = Deadline.after(clock, timeout);
+        Optional<BmcConfig> maybeBmc = config.bmc(node);
+        if (maybeBmc.isEmpty()) {
+            return result(node, what, started, IpmiFailure.UNKNOWN_NODE, PowerState.UNKNOWN,
+                    "node '" + node + "' has no BMC in this fencer's configuration");
+        }
+        BmcConfig bmc = maybeBmc.get();
+        Semaphore lock = locks.computeIfAbsent(node, n -> new Semaphore(1));
+        boolean locked = false;
+        State st = new State();
+        try {
+            locked = lock.tryAcquire(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            if (!locked) {
+                return result(node, what, started, IpmiFailure.TIMED_OUT, PowerState.UNKNOWN,
+                        "another IPMI action on node '" + node + "' was still running at the deadline");
+            }
+            try (RmcpPlusSession session = RmcpPlusSession.open(params(bmc), deadline)) {
+                work.run(session, bmc, deadline, st);
+            }
+            return result(node, what, started, IpmiFailure.NONE, st.state, st.detail);
+        } catch (IpmiException e) {
+            IpmiFailure f = e.failure();
+            if (st.verifying && f == IpmiFailure.TIMED_OUT) {
+                f = IpmiFailure.VERIFICATION_TIMED_OUT;
+            }
+            return result(node, what, started, f, st.state, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return result(node, what, started, IpmiFailure.INTERRUPTED, st.state,
+                    "the calling thread was interrupted while waiting for another action on node '" + node + "'");
+        } finally {
+            if (locked) {
+                lock.release();
+            }
+        }
+    }
+
+    private IpmiResult result(NodeId node, String what, long startedNanos, IpmiFailure failure, PowerState state,
+            String text) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
+        String detail = failure == IpmiFailure.NONE ? text : failure.label() + ": " + text;
+        FenceResult r = failure == IpmiFailure.NONE ? FenceResult.ok(state, detail)
+                : FenceResult.failed(failure.outcome(), state, detail);
+        if (failure == IpmiFailure.NONE) {
+            LOG.debug("IPMI {} on node {}: {} in {} ms", what, node, r, elapsed.toMillis());
+        } else {
+            LOG.info("IPMI {} on node {} failed: {} after {} ms", what, node, r, elapsed.toMillis());
+        }
+        return new IpmiResult(r, failure, elapsed);
+    }
+
+    private RmcpPlusSession.Params params(BmcConfig b) {
+        return new RmcpPlusSession.Params(b.host(), b.port(), b.user(), b.password(), b.bmcKey().orElse(null),
+                b.cipherSuite(), b.privilege(), b.connectTimeout(), b.retransmitInterval(), b.closeTimeout(), clock);
+    }
+
+    /** Brings the node to {@code target} and reads it back; never a blind command. */
+    private void ensure(RmcpPlusSession s, BmcConfig bmc, Deadline d, State st, PowerState target) throws IpmiException {
+        String word = target == PowerState.OFF ? "power down" : "power up";
+        try {
+            st.state = readPower(s, d);
+            if (st.state == target) {
+                st.detail = "already " + target;
+                return;
+            }
+        } catch (IpmiException e) {
+            if (e.failure() != IpmiFailure.BMC_ERROR) {
+                throw e;
+            }
+            // A failed read must not stop a fence: try the power command, then read back.
+            LOG.debug("reading power before {} failed ({}); sending the command anyway", word, e.getMessage());
+        }
+        IpmiMessage.Response r = s.command(IpmiMessage.NETFN_CHASSIS, IpmiMessage.CMD_CHASSIS_CONTROL,
+                new byte[] {(byte) (target == PowerState.OFF ? CONTROL_POWER_DOWN : CONTROL_POWER_UP)}, d,
+                "Chassis Control (" + word + ")");
+        if (r.completionCode() != 0) {
+            int cc = r.completionCode();
+            if (cc == 0xd4) {
+                throw new IpmiException(IpmiFailure.PRIVILEGE_TOO_LOW, "Chassis Control (" + word + ") at "
+                        + s.target() + ": " + IpmiMessage.describe(cc) + "; it needs OPERATOR or ADMINISTRATOR", cc);
+            }
+            // The command failed; if the node is in the target state anyway, that is what counts.
+            try {
+                st.state = readPower(s, d);
+            } catch (IpmiException e) {
+                st.state = PowerState.UNKNOWN;
+            }
+            if (st.state == target) {
+                st.detail = "verified " + target + " (Chassis Control answered " + IpmiMessage.describe(cc) + ")";
+                return;
+            }
+            throw new IpmiException(IpmiFailure.BMC_ERROR, "Chassis Control (" + word + ") at " + s.target()
+                    + " failed: " + IpmiMessage.describe(cc), cc);
+        }
+        long sent = System.nanoTime();
+        st.verifying = true;
+        int reads = 0;
+        String lastError = "";
+        while (true) {
+            try {
+                reads++;
+                st.state = readPower(s, d);
+                lastError = "";
+            } catch (IpmiException e) {
+                if (e.failure() != IpmiFailure.BMC_ERROR) {
+                    throw e;
+                }
+                st.state = PowerState.UNKNOWN;
+                lastError = "; last read: " + e.getMessage();
+            }
+            if (st.state == target) {
+                st.verifying = false;
+                st.detail = "verified " + target + " after " + word + " (" + reads + " read"
+                        + (reads == 1 ? "" : "s") + ", " + (System.nanoTime() - sent) / 1_000_000 + " ms)";
+                return;
+            }
+            Duration left = d.remaining();
+            if (left.isZero()) {
+                throw new IpmiException(IpmiFailure.VERIFICATION_TIMED_OUT, s.target() + " accepted " + word
+                        + " but the power state read back " + st.state + " until the deadline (" + reads + " reads"
+                        + lastError + ")");
+            }
+            s.idle(bmc.pollInterval().compareTo(left) < 0 ? bmc.pollInterval() : left);
+        }
+    }
+
+    private static PowerState readPower(RmcpPlusSession s, Deadline d) throws IpmiException {
+        IpmiMessage.Response r = s.command(IpmiMessage.NETFN_CHASSIS, IpmiMessage.CMD_GET_CHASSIS_STATUS,
+                new byte[0], d, "Get Chassis Status");
+        if (r.completionCode() != 0) {
+            int cc = r.completionCode();
+            throw new IpmiException(cc == 0xd4 ? IpmiFailure.PRIVILEGE_TOO_LOW : IpmiFailure.BMC_ERROR,
+                    "Get Chassis Status at " + s.target() + " failed: " + IpmiMessage.describe(cc), cc);
+        }
+        if (r.data().length < 1) {
+            throw new IpmiException(IpmiFailure.PROTOCOL_ERROR, "Get Chassis Status at " + s.target()
+                    + " returned no data");
+        }
+        return (r.data()[0] & 0x01) != 0 ? PowerState.ON : PowerState.OFF;
+    }
+
+    @Override
+    public String toString() {
+        return "IpmiFencer{" + config + "}";
+    }
+}

@@ -1,0 +1,18 @@
+package dev.ha4j.testkit.compat;
+
+import dev.ha4j.core.Lease;
+import dev.ha4j.core.builtin.InMemoryCoordinator;
+import dev.ha4j.core.spi.Coordinator;
+
+class InMemoryCoordinatorCompatibilityTest extends CoordinatorContract {
+    @Override
+    protected Coordinator newCoordinator() {
+        return InMemoryCoordinator.create();
+    }
+
+    @Override
+    protected boolean loseLease(Coordinator c, Lease lease) {
+        ((InMemoryCoordinator) c).revoke("compatibility test");
+        return true;
+    }
+}

@@ -1051,6 +1051,12 @@ public final class FailoverEngine {
             }
             Lease lost = m.lease;
             m.lease = null;
+            if (m.plan != null && m.plan.current() == Step.ACQUIRE_LEASE && m.pendingId != 0) {
+                // Our own request for a new lease supersedes the old one; the coordinator may say so first.
+                why("lease " + lost + " superseded while a new lease for " + m.plan.target() + " is being acquired ("
+                        + e.reason() + ")");
+                return;
+            }
             notifyOperator(Notification.Kind.LEASE_LOST, lost.holder(), "lease " + lost + " lost: " + e.reason());
             if (m.phase == Phase.BLOCKED) {
                 why("lease " + lost + " lost (" + e.reason() + "); staying BLOCKED");

@@ -75,6 +75,7 @@ final class TestWorld {
     Duration latency = Duration.ofMillis(100);
     long epoch;
     boolean leaseRefused;
+    NodeId leaseHolder;
     Optional<NodeId> routedTo = Optional.empty();
     Consumer<Command> onCommand = c -> { };
 
@@ -228,6 +229,13 @@ final class TestWorld {
             }
             post(new Event.FenceCompleted(at, f.id(), f.node(), r));
         } else if (c instanceof Command.AcquireLease a) {
+            if (!leaseRefused && leaseHolder != null) {
+                // Like real coordinators, the superseded holder hears of it, possibly before the new grant.
+                post(new Event.LeaseLost(at, leaseHolder, Epoch.of(epoch), "superseded"));
+            }
+            if (!leaseRefused) {
+                leaseHolder = a.node();
+            }
             LeaseResult r = leaseRefused ? LeaseResult.notGranted(Outcome.REFUSED, Optional.empty(), "quorum lost")
                     : LeaseResult.granted(new Lease(a.node(), Epoch.of(++epoch)));
             post(new Event.LeaseAcquired(at, a.id(), r));

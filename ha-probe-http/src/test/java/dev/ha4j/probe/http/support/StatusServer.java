@@ -41,6 +41,8 @@ public final class StatusServer implements AutoCloseable {
     private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
     private final List<Map<String, List<String>>> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger hits = new AtomicInteger();
+    private final java.util.Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    private volatile Answer fallback;
 
     private StatusServer(HttpServer server) {
         this.server = server;
@@ -63,11 +65,16 @@ public final class StatusServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         hits.incrementAndGet();
-        requests.add(Map.copyOf(ex.getRequestHeaders()));
+        clientPorts.add(ex.getRemoteAddress().getPort());
+        if (requests.size() < 1000) {
+            requests.add(Map.copyOf(ex.getRequestHeaders()));
+        }
         String path = ex.getRequestURI().getPath();
         HttpHandler h = handlers.get(path);
         try (ex) {
-            if (h == null) {
+            if (h == null && fallback != null) {
+                send(ex, fallback);
+            } else if (h == null) {
                 send(ex, Answer.of(599, "no handler for " + path));
             } else {
                 h.handle(ex);
@@ -84,6 +91,17 @@ public final class StatusServer implements AutoCloseable {
     /** Answers {@code path} with code and JSON {"state": state}. */
     public StatusServer state(String path, int code, String field, String state) {
         return answer(path, Answer.of(code, "{\"" + field + "\":\"" + state + "\"}"));
+    }
+
+    /** Answers every path without its own answer with {@code answer}. */
+    public StatusServer fallback(Answer answer) {
+        this.fallback = answer;
+        return this;
+    }
+
+    /** @return how many distinct client connections (by client port) the server saw */
+    public int connections() {
+        return clientPorts.size();
     }
 
     /** Handles {@code path} with custom code. */

@@ -1,8 +1,9 @@
-package dev.ha4j.testkit.compat;
+package dev.ha4j.testkit.builtin;
 
 import dev.ha4j.core.Lease;
 import dev.ha4j.core.builtin.InMemoryCoordinator;
 import dev.ha4j.core.spi.Coordinator;
+import dev.ha4j.testkit.compat.CoordinatorContract;
 
 class InMemoryCoordinatorCompatibilityTest extends CoordinatorContract {
     @Override

@@ -1,8 +1,9 @@
-package dev.ha4j.testkit.compat;
+package dev.ha4j.testkit.builtin;
 
 import dev.ha4j.core.builtin.CommandSpec;
 import dev.ha4j.core.builtin.ProcessServiceControl;
 import dev.ha4j.core.spi.ServiceControl;
+import dev.ha4j.testkit.compat.ServiceControlContract;
 
 /** A local process has no "unreachable node", so that part of the kit is skipped. */
 class ProcessServiceControlCompatibilityTest extends ServiceControlContract {

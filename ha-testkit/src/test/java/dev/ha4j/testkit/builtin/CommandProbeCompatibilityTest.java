@@ -1,10 +1,11 @@
-package dev.ha4j.testkit.compat;
+package dev.ha4j.testkit.builtin;
 
 import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.Secret;
 import dev.ha4j.core.builtin.CommandProbe;
 import dev.ha4j.core.builtin.CommandSpec;
 import dev.ha4j.core.spi.HealthProbe;
+import dev.ha4j.testkit.compat.HealthProbeContract;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -6,9 +6,14 @@ import dev.ha4j.core.OpResult;
 import dev.ha4j.core.RunState;
 import dev.ha4j.core.spi.ServiceControl;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,6 +50,13 @@ import org.slf4j.LoggerFactory;
  *   for a zombie. The JVM reaps the processes it launched itself.
  * </ul>
  *
+ * <p>Pid file (optional, {@link Builder#pidFile(NodeId, Path)}): the control records the pid of what it starts,
+ * and when it has no process of its own it adopts the one a pid file names — so that a manager restarted after a
+ * crash sees the service its predecessor started as RUNNING instead of starting a second one. A pid whose process
+ * started after the file was written is a reused number and is not adopted; an unreadable pid file makes the
+ * state UNKNOWN (and a start FAILED) rather than STOPPED. Without a pid file, a restarted manager cannot see a
+ * service its predecessor left running.
+ *
  * <p>Epochs: the control remembers the highest epoch it has seen in any start and refuses ({@code REFUSED}) a
  * start decided under a smaller one, so that a delayed command from a superseded manager cannot start the
  * service again.
@@ -71,6 +83,8 @@ public final class ProcessServiceControl implements ServiceControl {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessServiceControl.class);
     /** The default start check. */
     public static final Duration DEFAULT_START_CHECK = Duration.ofMillis(300);
+    /** Process start times and file times come from different clocks with different resolutions. */
+    private static final Duration PID_FILE_CLOCK_SLACK = Duration.ofSeconds(1);
 
     private final Map<NodeId, Slot> slots;
     private final Duration startCheck;
@@ -82,20 +96,24 @@ public final class ProcessServiceControl implements ServiceControl {
         final NodeId node;
         final CommandSpec spec;
         final Optional<Path> logFile;
+        final Optional<Path> pidFile;
         final ReentrantLock lock = new ReentrantLock();
-        Process process; // guarded by lock
+        Process process; // the child we launched, if any; guarded by lock
+        ProcessHandle main; // the service's main process: our child or one adopted from the pid file; guarded
         Set<ProcessHandle> known = new LinkedHashSet<>(); // descendants seen so far; guarded by lock
 
-        Slot(NodeId node, CommandSpec spec, Optional<Path> logFile) {
+        Slot(NodeId node, CommandSpec spec, Optional<Path> logFile, Optional<Path> pidFile) {
             this.node = node;
             this.spec = spec;
             this.logFile = logFile;
+            this.pidFile = pidFile;
         }
     }
 
     private ProcessServiceControl(Builder b) {
         Map<NodeId, Slot> m = new TreeMap<>();
-        b.commands.forEach((node, spec) -> m.put(node, new Slot(node, spec, Optional.ofNullable(b.logFiles.get(node)))));
+        b.commands.forEach((node, spec) -> m.put(node, new Slot(node, spec, Optional.ofNullable(b.logFiles.get(node)),
+                Optional.ofNullable(b.pidFiles.get(node)))));
         this.slots = Collections.unmodifiableMap(m);
         this.startCheck = b.startCheck;
     }
@@ -121,8 +139,8 @@ public final class ProcessServiceControl implements ServiceControl {
         Slot s = slot(node);
         s.lock.lock();
         try {
-            Process p = s.process;
-            return p != null && !ProcessTree.isGone(p.toHandle()) ? Optional.of(p.pid()) : Optional.empty();
+            ProcessHandle h = s.main;
+            return h != null && !ProcessTree.isGone(h) ? Optional.of(h.pid()) : Optional.empty();
         } finally {
             s.lock.unlock();
         }
@@ -154,10 +172,15 @@ public final class ProcessServiceControl implements ServiceControl {
                 }
                 lastEpoch = epoch.value();
             }
-            Process running = s.process;
-            List<ProcessHandle> tree = liveTree(s);
-            if (running != null && s.process != null) {
-                return OpResult.ok("already running (pid " + running.pid() + ")");
+            List<ProcessHandle> tree;
+            try {
+                tree = liveTree(s);
+            } catch (Uncertain e) {
+                return OpResult.failed("cannot tell whether the service already runs: " + e.getMessage());
+            }
+            if (s.main != null) {
+                return OpResult.ok("already running (pid " + s.main.pid() + (s.process == null
+                        ? ", adopted from the pid file" : "") + ")");
             }
             if (!tree.isEmpty()) {
                 return OpResult.refused("leftovers of an earlier run still present " + ProcessTree.pids(tree)
@@ -190,6 +213,7 @@ public final class ProcessServiceControl implements ServiceControl {
             // the child gets EOF on its standard input either way
         }
         s.process = p;
+        s.main = p.toHandle();
         s.known = new LinkedHashSet<>();
         long check = Math.min(startCheck.toNanos(), Math.max(0, deadline - System.nanoTime()));
         boolean exited;
@@ -202,12 +226,26 @@ public final class ProcessServiceControl implements ServiceControl {
         }
         if (exited) {
             s.process = null;
+            s.main = null;
             int code = p.exitValue();
             LOG.warn("{} for {} exited with status {} during the start check", name, s.node, code);
             return OpResult.failed(name + " exited with status " + code + " within the start check of "
                     + TimeUnit.NANOSECONDS.toMillis(check) + " ms" + (code == 0
                             ? "; the command must stay in the foreground, as this control watches its process"
                             : ""));
+        }
+        if (s.pidFile.isPresent()) {
+            try {
+                writePidFile(s.pidFile.get(), p.pid());
+            } catch (IOException | RuntimeException e) {
+                // without the pid file a restarted manager could not find this process and might start a second
+                // one: refuse to run it unrecorded
+                ProcessTree.killAll(ProcessTree.collect(p.toHandle()));
+                s.process = null;
+                s.main = null;
+                return OpResult.failed("cannot write pid file " + s.pidFile.get() + ": " + e.getMessage()
+                        + "; killed " + name + " (pid " + p.pid() + ")");
+            }
         }
         LOG.info("started {} for {} (pid {})", name, s.node, p.pid());
         return OpResult.ok("started " + name + " (pid " + p.pid() + ")");
@@ -234,12 +272,14 @@ public final class ProcessServiceControl implements ServiceControl {
             if (tree.isEmpty()) {
                 return OpResult.ok("not running");
             }
-            if (s.process != null) {
-                s.process.destroy();
+            if (s.main != null) {
+                s.main.destroy();
             } else {
                 // the main process is gone; its orphans get the graceful signal instead
                 tree.forEach(ProcessHandle::destroy);
             }
+        } catch (Uncertain e) {
+            return OpResult.timedOut("stop on " + node + ": " + e.getMessage());
         } finally {
             s.lock.unlock();
         }
@@ -273,6 +313,8 @@ public final class ProcessServiceControl implements ServiceControl {
             // the tree is complete before the first signal: a killed parent's children are re-parented and
             // could no longer be found through it
             ProcessTree.killAll(tree);
+        } catch (Uncertain e) {
+            return OpResult.timedOut("kill on " + node + ": " + e.getMessage());
         } finally {
             s.lock.unlock();
         }
@@ -295,6 +337,9 @@ public final class ProcessServiceControl implements ServiceControl {
         }
         try {
             return liveTree(s).isEmpty() ? RunState.STOPPED : RunState.RUNNING;
+        } catch (Uncertain e) {
+            LOG.warn("state of {} unknown: {}", node, e.getMessage());
+            return RunState.UNKNOWN;
         } finally {
             s.lock.unlock();
         }
@@ -320,14 +365,17 @@ public final class ProcessServiceControl implements ServiceControl {
      * Everything of the node's service that still runs: the launched process and its descendants now, plus
      * descendants seen earlier that outlived it. Forgets what is gone. Call with the slot's lock held.
      */
-    private static List<ProcessHandle> liveTree(Slot s) {
+    private static List<ProcessHandle> liveTree(Slot s) throws Uncertain {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
-        Process p = s.process;
-        if (p != null) {
-            if (ProcessTree.isGone(p.toHandle())) {
+        if (s.main == null) {
+            s.main = adopt(s);
+        }
+        if (s.main != null) {
+            if (ProcessTree.isGone(s.main)) {
+                s.main = null;
                 s.process = null;
             } else {
-                tree.addAll(ProcessTree.collect(p.toHandle()));
+                tree.addAll(ProcessTree.collect(s.main));
             }
         }
         for (ProcessHandle h : s.known) {
@@ -336,11 +384,84 @@ public final class ProcessServiceControl implements ServiceControl {
             }
         }
         Set<ProcessHandle> known = new LinkedHashSet<>(tree);
-        if (s.process != null) {
-            known.remove(s.process.toHandle());
+        if (s.main != null) {
+            known.remove(s.main);
         }
         s.known = known;
+        if (tree.isEmpty()) {
+            s.pidFile.ifPresent(ProcessServiceControl::deleteQuietly);
+        }
         return new ArrayList<>(tree);
+    }
+
+    /**
+     * Adopts the process named by the node's pid file, so that a restarted manager (or one taking over a service
+     * somebody else started) sees it running. A pid is only trusted if that process started no later than the
+     * pid file was written: a process that started afterwards merely reuses the number.
+     */
+    private static ProcessHandle adopt(Slot s) throws Uncertain {
+        if (s.pidFile.isEmpty()) {
+            return null;
+        }
+        Path file = s.pidFile.get();
+        try {
+            String text;
+            Instant written;
+            try {
+                text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+                written = Files.getLastModifiedTime(file).toInstant();
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            long pid;
+            try {
+                pid = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new Uncertain("pid file " + file + " holds no pid; remove or fix it");
+            }
+            Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            if (h.isEmpty() || ProcessTree.isGone(h.get())) {
+                return null;
+            }
+            Optional<Instant> started = h.get().info().startInstant();
+            if (started.isPresent() && started.get().isAfter(written.plus(PID_FILE_CLOCK_SLACK))) {
+                LOG.warn("pid file {} names pid {}, which started after the file was written: not adopted", file,
+                        pid);
+                return null;
+            }
+            LOG.info("adopted pid {} for {} from pid file {}", pid, s.node, file);
+            return h.get();
+        } catch (IOException | RuntimeException e) {
+            // the service may run and we cannot tell: never treat that as stopped
+            throw new Uncertain("cannot read pid file " + file + ": " + e);
+        }
+    }
+
+    /** The node's state cannot be told (an unreadable pid file): neither RUNNING nor STOPPED may be claimed. */
+    private static final class Uncertain extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Uncertain(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static void writePidFile(Path file, long pid) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, pid + "\n", StandardCharsets.US_ASCII);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete stale pid file {}: {}", file, e.toString());
+        }
     }
 
     /**
@@ -396,6 +517,7 @@ public final class ProcessServiceControl implements ServiceControl {
     public static final class Builder {
         private final Map<NodeId, CommandSpec> commands = new TreeMap<>();
         private final Map<NodeId, Path> logFiles = new TreeMap<>();
+        private final Map<NodeId, Path> pidFiles = new TreeMap<>();
         private Duration startCheck = DEFAULT_START_CHECK;
 
         private Builder() {
@@ -427,6 +549,22 @@ public final class ProcessServiceControl implements ServiceControl {
         }
 
         /**
+         * Records the pid of each process this control starts for {@code node} in {@code file}, and adopts the
+         * process a pid file names when this control has none of its own (after a manager restart, or for a
+         * service somebody else started and recorded there). A pid whose process started after the file was
+         * written is not trusted. The file is deleted once the service is confirmed gone.
+         *
+         * @param node a node configured with {@link #node(NodeId, CommandSpec)}
+         * @param file the pid file
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder pidFile(NodeId node, Path file) {
+            pidFiles.put(Objects.requireNonNull(node, "node"), Objects.requireNonNull(file, "file"));
+            return this;
+        }
+
+        /**
          * @param startCheck how long a start watches the new process for an early exit (default
          *     {@link ProcessServiceControl#DEFAULT_START_CHECK}); capped by the start's own timeout
          * @return this builder
@@ -438,8 +576,8 @@ public final class ProcessServiceControl implements ServiceControl {
 
         /**
          * @return the control
-         * @throws IllegalArgumentException if no node is configured, a log file is set for an unconfigured node
-         *     or cannot be written, or the start check is null, negative or longer than a minute
+         * @throws IllegalArgumentException if no node is configured, a log or pid file is set for an unconfigured
+         *     node or cannot be written, or the start check is null, negative or longer than a minute
          */
         public ProcessServiceControl build() {
             if (commands.isEmpty()) {
@@ -462,6 +600,25 @@ public final class ProcessServiceControl implements ServiceControl {
                 if (Files.exists(file) && (!Files.isRegularFile(file) || !Files.isWritable(file))) {
                     throw new IllegalArgumentException("logFile '" + file + "' of node " + node
                             + " is invalid: it must be a writable regular file");
+                }
+            });
+            pidFiles.forEach((node, file) -> {
+                if (!commands.containsKey(node)) {
+                    throw new IllegalArgumentException("pidFile for node " + node + " is invalid: the node has no "
+                            + "command; configure node(" + node + ", ...) first");
+                }
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent == null || !Files.isDirectory(parent)) {
+                    throw new IllegalArgumentException("pidFile '" + file + "' of node " + node
+                            + " is invalid: its directory does not exist");
+                }
+                if (Files.exists(file) && !Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("pidFile '" + file + "' of node " + node
+                            + " is invalid: it must be a regular file");
+                }
+                if (file.equals(logFiles.get(node))) {
+                    throw new IllegalArgumentException("pidFile '" + file + "' of node " + node
+                            + " is invalid: it is also the log file");
                 }
             });
             return new ProcessServiceControl(this);

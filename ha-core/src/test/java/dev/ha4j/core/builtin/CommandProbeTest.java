@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,11 @@ class CommandProbeTest {
     Path dir;
 
     private final TestProcesses procs = new TestProcesses();
+
+    @BeforeEach
+    void posix() {
+        Prerequisites.requirePosixShell();
+    }
 
     @AfterEach
     void cleanUp() {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,11 @@ class ProcessServiceControlTest {
     Path dir;
 
     private final TestProcesses procs = new TestProcesses();
+
+    @BeforeEach
+    void posix() {
+        Prerequisites.requirePosixShell();
+    }
     private ProcessServiceControl control;
 
     @AfterEach
@@ -143,6 +149,7 @@ class ProcessServiceControlTest {
 
     @Test
     void zombieCountsAsGone() throws Exception {
+        Prerequisites.requireProc();
         // the background sleep exits at once; its parent exec'd into a sleep that never reaps it: a zombie
         Path bg = dir.resolve("zombie.pid");
         control("sh", "-c", "sleep 0 & echo $! > '" + bg + "'; exec sleep 100");
@@ -294,6 +301,70 @@ class ProcessServiceControlTest {
     }
 
     @Test
+    void restartedManagerAdoptsTheServiceFromThePidFile() throws Exception {
+        Path pidFile = dir.resolve("service.pid");
+        ProcessServiceControl first = ProcessServiceControl.builder().node(NODE, CommandSpec.of("sleep", "60"))
+                .pidFile(NODE, pidFile).build();
+        assertThat(first.start(NODE, Epoch.of(1), T).outcome()).isEqualTo(Outcome.OK);
+        long pid = first.pid(NODE).orElseThrow();
+        procs.track(pid);
+        assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(pid));
+
+        // a new control, as after a manager restart: it has no handle of its own
+        control = ProcessServiceControl.builder().node(NODE, CommandSpec.of("sleep", "60"))
+                .pidFile(NODE, pidFile).build();
+        assertThat(control.state(NODE, T)).isEqualTo(RunState.RUNNING);
+        OpResult start = control.start(NODE, Epoch.of(2), T);
+        assertThat(start.outcome()).isEqualTo(Outcome.OK);
+        assertThat(start.detail()).contains("already running", Long.toString(pid), "adopted");
+        assertThat(control.pid(NODE)).contains(pid);
+
+        OpResult stop = control.stop(NODE, T);
+        assertThat(stop.outcome()).as(stop.toString()).isEqualTo(Outcome.OK);
+        assertThat(TestProcesses.gone(pid)).isTrue();
+        assertThat(control.state(NODE, T)).isEqualTo(RunState.STOPPED);
+        assertThat(pidFile).doesNotExist();
+        assertThat(first.state(NODE, T)).isEqualTo(RunState.STOPPED);
+    }
+
+    @Test
+    void stalePidFilesAreNotAdopted() throws Exception {
+        Path pidFile = dir.resolve("stale.pid");
+        control = ProcessServiceControl.builder().node(NODE, CommandSpec.of("sleep", "60"))
+                .pidFile(NODE, pidFile).build();
+        // a pid that no longer exists
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Files.writeString(pidFile, dead.pid() + "\n");
+        assertThat(control.state(NODE, T)).isEqualTo(RunState.STOPPED);
+        assertThat(pidFile).doesNotExist();
+
+        // a live process that started after the pid file was written only reuses the number
+        Process newer = new ProcessBuilder("sleep", "60").start();
+        procs.track(newer.pid());
+        Files.writeString(pidFile, newer.pid() + "\n");
+        Files.setLastModifiedTime(pidFile, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(1))));
+        assertThat(control.state(NODE, T)).isEqualTo(RunState.STOPPED);
+        assertThat(TestProcesses.gone(newer.pid())).as("never touch a process that is not ours").isFalse();
+        newer.destroyForcibly();
+    }
+
+    @Test
+    void unreadablePidFileMakesTheStateUnknownNotStopped() throws Exception {
+        Path pidFile = dir.resolve("garbage.pid");
+        Files.writeString(pidFile, "not a pid\n");
+        control = ProcessServiceControl.builder().node(NODE, CommandSpec.of("sleep", "60"))
+                .pidFile(NODE, pidFile).build();
+        assertThat(control.state(NODE, T)).isEqualTo(RunState.UNKNOWN);
+        OpResult start = control.start(NODE, Epoch.of(1), T);
+        assertThat(start.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(start.detail()).contains("holds no pid");
+        assertThat(control.stop(NODE, T).outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(pidFile).exists();
+    }
+
+    @Test
     void unknownNodeAndBadArgumentsAreProgrammingErrors() {
         control("sleep", "1");
         assertThatThrownBy(() -> control.start(NodeId.of("other"), Epoch.of(1), T))
@@ -316,6 +387,12 @@ class ProcessServiceControlTest {
         assertThatThrownBy(() -> ProcessServiceControl.builder().node(NODE, CommandSpec.of("x"))
                 .logFile(NODE, dir.resolve("missing/dir/log")).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logFile");
+        assertThatThrownBy(() -> ProcessServiceControl.builder().node(NODE, CommandSpec.of("x"))
+                .pidFile(NODE, dir.resolve("missing/x.pid")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pidFile");
+        assertThatThrownBy(() -> ProcessServiceControl.builder().node(NODE, CommandSpec.of("x"))
+                .logFile(NODE, dir.resolve("same")).pidFile(NODE, dir.resolve("same")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("also the log file");
         assertThatThrownBy(() -> ProcessServiceControl.builder().node(NODE, CommandSpec.of("x"))
                 .logFile(NODE, dir).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("regular file");

@@ -255,7 +255,8 @@ public final class BmcConfig {
                 throw new IllegalArgumentException("port " + port + " is invalid: use 1-65535");
             }
             if (user == null) {
-                throw new IllegalArgumentException("user is null: give the IPMI user name (\"\" for the anonymous user)");
+                throw new IllegalArgumentException(
+                        "user is null: give the IPMI user name (\"\" for the anonymous user)");
             }
             if (user.length() > 16 || !user.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
                 throw new IllegalArgumentException("user '" + user

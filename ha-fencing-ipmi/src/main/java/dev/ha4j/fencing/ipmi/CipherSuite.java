@@ -68,7 +68,8 @@ public enum CipherSuite {
             }
         }
         throw new IllegalArgumentException("cipherSuite " + id
-                + " is not supported: use 3 (default), 17, or one of 0, 1, 2, 15, 16 (MD5 and RC4 suites are not offered)");
+                + " is not supported: use 3 (default), 17, or one of 0, 1, 2, 15, 16"
+                + " (MD5 and RC4 suites are not offered)");
     }
 
     @Override

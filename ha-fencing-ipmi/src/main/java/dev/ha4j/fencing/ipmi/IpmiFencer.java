@@ -11,6 +11,7 @@ import dev.ha4j.fencing.ipmi.internal.IpmiMessage;
 import dev.ha4j.fencing.ipmi.internal.RmcpPlusSession;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,7 +84,7 @@ public final class IpmiFencer implements Fencer {
      */
     public IpmiResult run(NodeId node, FenceAction action, Duration timeout) {
         Objects.requireNonNull(action, "action");
-        return execute(node, timeout, action.name().toLowerCase(java.util.Locale.ROOT), (s, b, d, st) -> {
+        return execute(node, timeout, action.name().toLowerCase(Locale.ROOT), (s, b, d, st) -> {
             switch (action) {
                 case OFF -> ensure(s, b, d, st, PowerState.OFF);
                 case ON -> ensure(s, b, d, st, PowerState.ON);
@@ -211,7 +212,8 @@ public final class IpmiFencer implements Fencer {
     }
 
     /** Brings the node to {@code target} and reads it back; never a blind command. */
-    private void ensure(RmcpPlusSession s, BmcConfig bmc, Deadline d, State st, PowerState target) throws IpmiException {
+    private void ensure(RmcpPlusSession s, BmcConfig bmc, Deadline d, State st, PowerState target)
+            throws IpmiException {
         String word = target == PowerState.OFF ? "power down" : "power up";
         try {
             st.state = readPower(s, d);

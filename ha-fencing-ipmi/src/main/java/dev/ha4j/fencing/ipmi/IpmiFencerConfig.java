@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Configuration of an {@link IpmiFencer}: one {@link BmcConfig} per node, and the clock deadlines are read
@@ -47,7 +48,7 @@ public final class IpmiFencerConfig {
 
     @Override
     public String toString() {
-        return "IpmiFencerConfig{" + new java.util.TreeMap<>(bmcs) + "}";
+        return "IpmiFencerConfig{" + new TreeMap<>(bmcs) + "}";
     }
 
     /** Builds an {@link IpmiFencerConfig}. Not thread-safe. */

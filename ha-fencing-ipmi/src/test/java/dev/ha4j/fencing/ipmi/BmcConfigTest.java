@@ -43,7 +43,8 @@ class BmcConfigTest {
     void invalidValuesNameFieldValueAndRule() {
         assertThatThrownBy(() -> valid().host("bad host;rm").build()).hasMessageContaining("host 'bad host;rm'");
         assertThatThrownBy(() -> valid().host(null).build()).hasMessageContaining("host 'null'");
-        assertThatThrownBy(() -> valid().port(0).build()).hasMessageContaining("port 0").hasMessageContaining("1-65535");
+        assertThatThrownBy(() -> valid().port(0).build()).hasMessageContaining("port 0")
+                .hasMessageContaining("1-65535");
         assertThatThrownBy(() -> valid().user("a-user-name-longer-than-16").build())
                 .hasMessageContaining("at most 16");
         assertThatThrownBy(() -> valid().user(null).build()).hasMessageContaining("user is null");

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -369,7 +370,7 @@ public final class RmcpPlusSession implements AutoCloseable {
         return r.answers(netFn, command, seq) ? r : null;
     }
 
-    private <T> T exchange(java.util.function.Supplier<byte[]> request, Matcher<T> matcher, Deadline deadline,
+    private <T> T exchange(Supplier<byte[]> request, Matcher<T> matcher, Deadline deadline,
             String what) throws IpmiException {
         Duration interval = params.retransmitInterval();
         int attempts = 0;

@@ -11,7 +11,8 @@ class PacketCodecTest {
     @Test
     void ipmiRequestHasBothChecksums() {
         // Get Chassis Status, rqSeq 1: 20 00 | e0 | 81 04 01 | 7a (checksums are 2's complements of the sums)
-        assertThat(Bytes.hex(IpmiMessage.request(0x00, 0x01, 1, new byte[0]))).isEqualTo("2000" + "e0" + "810401" + "7a");
+        assertThat(Bytes.hex(IpmiMessage.request(0x00, 0x01, 1, new byte[0])))
+                .isEqualTo("2000" + "e0" + "810401" + "7a");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.ha4j.examples.demo;
 
+import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Notification;
+import dev.ha4j.core.PowerState;
 import dev.ha4j.core.builtin.CommandSpec;
 import dev.ha4j.core.builtin.InMemoryCoordinator;
 import dev.ha4j.core.builtin.ProcessServiceControl;
@@ -13,6 +15,10 @@ import dev.ha4j.core.journal.InMemoryJournal;
 import dev.ha4j.core.runtime.HaRuntime;
 import dev.ha4j.core.runtime.RuntimeEvent;
 import dev.ha4j.core.runtime.StatusSnapshot;
+import dev.ha4j.core.spi.Fencer;
+import dev.ha4j.fencing.ipmi.IpmiFencer;
+import dev.ha4j.fencing.ipmi.IpmiFencerConfig;
+import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import dev.ha4j.probe.http.HttpHealthProbe;
 import dev.ha4j.probe.http.HttpProbeConfig;
 import dev.ha4j.probe.http.StatusTable;
@@ -32,20 +38,25 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
  * The two-node demo: two real service processes ({@link DemoService}) on loopback, one manager
- * ({@link HaRuntime}) with the HTTP {@code /status} probe, the in-memory coordinator, a simulated power fencer
- * and a router that forwards a loopback port to the active node. It plays a script and prints a timeline:
+ * ({@link HaRuntime}) with the HTTP {@code /status} probe, the in-memory coordinator, a fencer and a router
+ * that forwards a loopback port to the active node. The fencer goes through a real BMC over IPMI
+ * ({@code ipmi_sim}, one per node) when Debian's {@code openipmi} and {@code ipmitool} are installed, and
+ * through a simulated power switch otherwise. It plays a script and prints a timeline:
  * <ol>
  *   <li>the service starts on node a and the router reaches it;</li>
  *   <li>a crash on a: a restart in place cures it;</li>
  *   <li>a second crash on a: the restart limit is reached, the service fails over to b;</li>
- *   <li>node a can no longer start (a wrong build), and b crashes twice: the failover to a fails to start
- *       and the cluster blocks for manual intervention.</li>
+ *   <li>b's network is cut: b is fenced (verified off) before a takes over;</li>
+ *   <li>an operator repairs b, powers it on and clears the failures: b is a standby again;</li>
+ *   <li>b can no longer start (a wrong build), and a crashes twice: the failover to b fails to start and the
+ *       cluster blocks for manual intervention.</li>
  * </ol>
  * It exits 0 only if every expected outcome happened.
  */
@@ -63,6 +74,7 @@ public final class Demo {
     private LoopbackPortRouter router;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<NodeId, Integer> ports;
+    private final List<IpmiSimulator> bmcs = new ArrayList<>();
 
     private Demo(PrintStream out) throws IOException {
         this.out = out;
@@ -105,6 +117,7 @@ public final class Demo {
             }
             processes = pb.build();
             PoweredNodes nodes = new PoweredNodes(processes);
+            Fencer fencer = fencer(nodes);
             router = new LoopbackPortRouter(0, ports);
             HttpHealthProbe probe = HttpHealthProbe.builder()
                     .config(HttpProbeConfig.custom().statusTable(StatusTable.BITBUCKET).build())
@@ -120,8 +133,8 @@ public final class Demo {
                     .replicaTimeout(Duration.ofSeconds(2)).routeTimeout(Duration.ofSeconds(2))
                     .restarts(1, Duration.ofMinutes(10)).failuresBeforeAction(2)
                     .failoverBudget(Duration.ofMinutes(2)).fencingLevels(List.of("power")).build()).build();
-            runtime = HaRuntime.builder().config(config).probe(probe).serviceControl(nodes)
-                    .fencer("power", nodes.fencer()).router(router).coordinator(InMemoryCoordinator.create())
+            runtime = HaRuntime.builder().config(config).probe(nodes.probe(probe)).serviceControl(nodes)
+                    .fencer("power", fencer).router(router).coordinator(InMemoryCoordinator.create())
                     .journal(new InMemoryJournal()).notifier(notifications::add).build();
             runtime.events().onDecision(this::print);
 
@@ -142,18 +155,36 @@ public final class Demo {
             expect("the service runs on b under a new epoch, reached through the router",
                     () -> running(B) && servedBy(B) && runtime.status().epoch() == 2);
 
-            step("make a unable to start (a 'fail-start' marker: a build that does not match the database),"
-                    + " then crash b twice");
-            Files.writeString(dir.resolve("a").resolve("fail-start"), "wrong build\n");
-            control(B, "crash");
-            expect("b was restarted in place", () -> notified(Notification.Kind.RESTARTED) >= 2 && running(B));
-            control(B, "crash");
-            expect("the failover to a failed to start and the cluster is BLOCKED for an operator",
+            step("cut b's network (the whole server looks down): b must be fenced before a takes over");
+            nodes.cutNetwork(B);
+            say("b's network is cut");
+            expect("b was fenced and verified off", () -> notified(Notification.Kind.FENCED) >= 1);
+            expect("failover to a completed, reached through the router",
+                    () -> notified(Notification.Kind.FAILOVER_COMPLETED) >= 2 && running(A) && servedBy(A));
+            if (!bmcs.isEmpty()) {
+                expect("ipmitool agrees: b's BMC reads power off", () -> bmcs.get(1).ipmitoolPowerStatus() == PowerState.OFF);
+            }
+
+            step("an operator repairs b: restores its network, powers it on and clears the failure history");
+            nodes.restoreNetwork(B);
+            say("power on b: " + fencer.fence(B, FenceAction.ON, Duration.ofSeconds(5)));
+            runtime.clearFailures(Optional.empty());
+            expect("b is a standby again and a still serves",
+                    () -> "STANDBY".equals(String.valueOf(runtime.status().roles().get("b"))) && running(A)
+                            && servedBy(A));
+
+            step("make b unable to start (a 'fail-start' marker: a build that does not match the database),"
+                    + " then crash a twice");
+            Files.writeString(dir.resolve("b").resolve("fail-start"), "wrong build\n");
+            control(A, "crash");
+            expect("a was restarted in place", () -> notified(Notification.Kind.RESTARTED) >= 2 && running(A));
+            control(A, "crash");
+            expect("the failover to b failed to start and the cluster is BLOCKED for an operator",
                     () -> runtime.status().phase() == Phase.BLOCKED
-                            && runtime.status().blockedReason().orElse("").contains("failed to start on a"));
+                            && runtime.status().blockedReason().orElse("").contains("failed to start on b"));
             expect("nothing else is attempted while blocked", () -> {
                 pause(Duration.ofSeconds(2));
-                return runtime.status().phase() == Phase.BLOCKED && notified(Notification.Kind.FAILOVER_STARTED) == 2;
+                return runtime.status().phase() == Phase.BLOCKED && notified(Notification.Kind.FAILOVER_STARTED) == 3;
             });
             StatusSnapshot s = runtime.status();
             say("final status: " + s.toJson().replace("\n", "\n             "));
@@ -169,6 +200,7 @@ public final class Demo {
             if (router != null) {
                 router.close();
             }
+            bmcs.forEach(IpmiSimulator::close);
             deleteTree(dir);
         }
         out.println();
@@ -178,6 +210,23 @@ public final class Demo {
         }
         out.println("demo FAILED: " + failed.size() + " expected outcome(s) did not happen: " + failed);
         return 1;
+    }
+
+    /** A fencer over IPMI against one {@code ipmi_sim} per node where installed, else the simulated switch. */
+    private Fencer fencer(PoweredNodes nodes) throws IOException {
+        if (!IpmiSimulator.installed()) {
+            say("ipmi_sim/ipmitool not found: fencing with a simulated power switch"
+                    + " (apt-get install -y openipmi ipmitool to fence over IPMI)");
+            return nodes.fencer();
+        }
+        IpmiFencerConfig.Builder cfg = IpmiFencerConfig.custom();
+        for (NodeId n : List.of(A, B)) {
+            IpmiSimulator sim = IpmiSimulator.start();
+            bmcs.add(sim);
+            cfg.bmc(n, sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build());
+            say("BMC of " + n + ": ipmi_sim on 127.0.0.1:" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
+        }
+        return new BmcPowerFencer(IpmiFencer.create(cfg.build()), nodes);
     }
 
     private void print(RuntimeEvent.DecisionMade d) {
@@ -229,7 +278,7 @@ public final class Demo {
 
     private boolean running(NodeId node) {
         StatusSnapshot s = runtime.status();
-        return s.phase() == Phase.RUNNING && s.active().equals(java.util.Optional.of(node.name()));
+        return s.phase() == Phase.RUNNING && s.active().equals(Optional.of(node.name()));
     }
 
     private boolean servedBy(NodeId node) {

@@ -6,9 +6,12 @@ import dev.ha4j.core.FenceResult;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.OpResult;
 import dev.ha4j.core.Outcome;
+import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.PowerState;
+import dev.ha4j.core.ProbeResult;
 import dev.ha4j.core.RunState;
 import dev.ha4j.core.spi.Fencer;
+import dev.ha4j.core.spi.HealthProbe;
 import dev.ha4j.core.spi.ServiceControl;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,16 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The demo's simulated machines: each node has a power switch in front of its real service process. The
- * {@link #fencer()} powers a node off by killing its whole service process tree and reads back that it is
- * gone before it reports OFF; a powered-off node cannot start its service. Stands in for a BMC where no
- * {@code ipmi_sim} is available.
+ * The demo's simulated machines: each node has a power switch and a network cable in front of its real
+ * service process. The {@link #fencer()} powers a node off by killing its whole service process tree and
+ * reads back that it is gone before it reports OFF; a powered-off node cannot start its service. A node whose
+ * cable is cut ({@link #cutNetwork}) cannot be probed, stopped or observed: it is "unreachable", as a whole
+ * server that went down would be, so the manager must fence it before taking over.
  *
  * <p>Thread-safe.
  */
 public final class PoweredNodes implements ServiceControl {
     private final ServiceControl processes;
     private final Map<NodeId, Boolean> power = new ConcurrentHashMap<>();
+    private final Map<NodeId, Boolean> cut = new ConcurrentHashMap<>();
 
     /**
      * @param processes the real process control behind the power switches
@@ -39,24 +44,90 @@ public final class PoweredNodes implements ServiceControl {
         return power.getOrDefault(node, true);
     }
 
+    private boolean reachable(NodeId node) {
+        return !cut.getOrDefault(node, false);
+    }
+
+    /** @param node the node whose network to cut: probes, stops and observations of it get no answer */
+    public void cutNetwork(NodeId node) {
+        cut.put(node, true);
+    }
+
+    /** @param node the node whose network to restore */
+    public void restoreNetwork(NodeId node) {
+        cut.remove(node);
+    }
+
+    /**
+     * Switches a node's power on, as an operator at the console would.
+     *
+     * @param node the node
+     */
+    public void powerOn(NodeId node) {
+        power.put(node, true);
+    }
+
+    /** @return whether the node's power is on */
+    public boolean poweredOn(NodeId node) {
+        return on(node);
+    }
+
+    /**
+     * @param probe the real probe
+     * @return a probe that answers "no route to host" for a node whose network is cut or power is off
+     */
+    public HealthProbe probe(HealthProbe probe) {
+        return (node, timeout) -> reachable(node) && on(node) ? probe.probe(node, timeout)
+                : ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE, "no route to host (" + (on(node)
+                        ? "network cut" : "powered off") + ")");
+    }
+
     @Override
     public OpResult start(NodeId node, Epoch epoch, Duration timeout) {
+        if (!reachable(node)) {
+            return OpResult.timedOut("no answer from " + node + " (network cut)");
+        }
         return on(node) ? processes.start(node, epoch, timeout) : OpResult.failed(node + " is powered off");
     }
 
     @Override
     public OpResult stop(NodeId node, Duration timeout) {
-        return processes.stop(node, timeout);
+        return reachable(node) ? processes.stop(node, timeout)
+                : OpResult.timedOut("no answer from " + node + " (network cut)");
     }
 
     @Override
     public OpResult kill(NodeId node, Duration timeout) {
-        return processes.kill(node, timeout);
+        return reachable(node) ? processes.kill(node, timeout)
+                : OpResult.timedOut("no answer from " + node + " (network cut)");
     }
 
     @Override
     public RunState state(NodeId node, Duration timeout) {
-        return on(node) ? processes.state(node, timeout) : RunState.STOPPED;
+        if (!on(node)) {
+            return RunState.STOPPED;
+        }
+        return reachable(node) ? processes.state(node, timeout) : RunState.UNKNOWN;
+    }
+
+    /**
+     * Cuts a node's power: its service process tree dies, verified.
+     *
+     * @param node the node
+     * @param timeout how long verifying may take
+     * @return whether every service process is confirmed gone
+     */
+    boolean cutPower(NodeId node, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        power.put(node, false);
+        processes.kill(node, timeout);
+        while (Instant.now().isBefore(deadline) && !Thread.currentThread().isInterrupted()) {
+            if (processes.state(node, Duration.ofMillis(500)) == RunState.STOPPED) {
+                return true;
+            }
+            LockSupport.parkNanos(20_000_000L);
+        }
+        return false;
     }
 
     /** @return a fencer that switches these nodes' power, verified */
@@ -64,27 +135,19 @@ public final class PoweredNodes implements ServiceControl {
         return new Fencer() {
             @Override
             public FenceResult fence(NodeId node, FenceAction action, Duration timeout) {
-                Instant deadline = Instant.now().plus(timeout);
                 if (action == FenceAction.ON) {
                     power.put(node, true);
                     return FenceResult.ok(PowerState.ON, "powered on");
                 }
-                power.put(node, false);
-                processes.kill(node, timeout);
-                while (Instant.now().isBefore(deadline)) {
-                    if (processes.state(node, Duration.ofMillis(500)) == RunState.STOPPED) {
-                        if (action == FenceAction.REBOOT) {
-                            power.put(node, true);
-                            return FenceResult.ok(PowerState.ON, "off verified, powered on again");
-                        }
-                        return FenceResult.ok(PowerState.OFF, "power cut, service process tree verified gone");
-                    }
-                    LockSupport.parkNanos(20_000_000L);
-                    if (Thread.currentThread().isInterrupted()) {
-                        break;
-                    }
+                if (!cutPower(node, timeout)) {
+                    return FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN,
+                            "processes still present at the deadline");
                 }
-                return FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "processes still present at the deadline");
+                if (action == FenceAction.REBOOT) {
+                    power.put(node, true);
+                    return FenceResult.ok(PowerState.ON, "off verified, powered on again");
+                }
+                return FenceResult.ok(PowerState.OFF, "power cut, service process tree verified gone");
             }
 
             @Override

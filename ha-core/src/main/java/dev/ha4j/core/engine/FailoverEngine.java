@@ -1039,6 +1039,14 @@ public final class FailoverEngine {
                 }
                 return;
             }
+            if (m.phase == Phase.RUNNING && m.plan == null && m.maintenanceUntil == null) {
+                // The operator may have repaired or powered on nodes: look again rather than trust old roles.
+                msg += "; observing the cluster again";
+                why(msg);
+                notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
+                reconcile();
+                return;
+            }
             why(msg);
             notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
         }

@@ -46,7 +46,7 @@ public record StatusSnapshot(String cluster, Instant at, Phase phase, Optional<S
         }
         Epoch epoch = s.epoch();
         return new StatusSnapshot(cluster, at, s.phase(), s.active().map(NodeId::name), epoch.value(),
-                Map.copyOf(roles), s.maintenanceUntil(), s.failuresInRow(), s.restarts().size(),
+                java.util.Collections.unmodifiableMap(roles), s.maintenanceUntil(), s.failuresInRow(), s.restarts().size(),
                 s.plan().map(Object::toString), s.blockedReason(), s.lastVerdict().map(Object::toString),
                 s.lastVerdictAt(), lastDecision, decisions);
     }

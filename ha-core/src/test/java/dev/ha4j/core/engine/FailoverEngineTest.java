@@ -426,6 +426,24 @@ class FailoverEngineTest {
     }
 
     @Test
+    void clearWhileRunningReobservesAndReadmitsAFencedNode() {
+        TestWorld w = running(fast().build());
+        w.node("a").unreachable = true;
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.state.active()).contains(B);
+        assertThat(w.state.role(A)).isEqualTo(NodeRole.FENCED);
+        w.node("a").unreachable = false;
+        w.node("a").power = true;
+        w.feed(new Event.ClearRequested(w.now, Optional.empty()));
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(w.state.active()).contains(B);
+        assertThat(w.state.role(A)).isEqualTo(NodeRole.STANDBY);
+        assertThat(w.node("b").starts).isEqualTo(1);
+        w.assertSafe();
+    }
+
+    @Test
     void switchoverMovesTheServiceInOrder() {
         TestWorld w = running(fast().build());
         int from = w.commands.size();

@@ -3,7 +3,7 @@ package dev.ha4j.fencing.ipmi;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Secret;
 import dev.ha4j.core.spi.Fencer;
-import dev.ha4j.fencing.ipmi.sim.IpmiSimulator;
+import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import dev.ha4j.testkit.compat.FencerContract;
 import java.net.DatagramSocket;

@@ -6,7 +6,7 @@ import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.PowerState;
 import dev.ha4j.core.Secret;
-import dev.ha4j.fencing.ipmi.sim.IpmiSimulator;
+import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

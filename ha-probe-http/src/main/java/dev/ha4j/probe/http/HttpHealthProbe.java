@@ -68,6 +68,8 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
     /** Extra wait of the blocking {@link #probe} beyond the timeout; the deadline normally fires long before. */
     private static final long BACKSTOP_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicBoolean THREAD_PER_TASK_WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private final HttpProbeConfig config;
     private final Map<NodeId, Target> targets;
@@ -77,6 +79,7 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
     private volatile boolean closed;
 
     private HttpHealthProbe(Builder b, Map<NodeId, Target> targets) {
+        warnAboutThreadPerTaskOnce();
         this.config = b.config;
         this.targets = targets;
         if (b.client != null) {
@@ -89,6 +92,21 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
             this.client = newHttpClient(config, executor);
             this.ownsClient = true;
         }
+    }
+
+    private static void warnAboutThreadPerTaskOnce() {
+        if (new CompletableFuture<Void>().defaultExecutor() instanceof ForkJoinPool
+                || !THREAD_PER_TASK_WARNED.compareAndSet(false, true)) {
+            return;
+        }
+        // The JDK client completes every sendAsync through CompletableFuture's default executor. Below a
+        // common-pool parallelism of 2 that executor starts a new thread per task on the JDKs that have it
+        // (17 among them), which costs CPU at high probe rates. The fix is a JVM flag, which a library must not
+        // set for its host, so it says so once.
+        LOG.warn("CompletableFuture's default executor starts a thread per task in this JVM (ForkJoinPool common"
+                + " parallelism {}), and the JDK HttpClient completes every request through it: each probe costs a"
+                + " short-lived thread. Start the JVM with -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+                + " to avoid it.", ForkJoinPool.getCommonPoolParallelism());
     }
 
     /** @return a builder for a probe */

@@ -5,7 +5,7 @@ import dev.ha4j.core.NodeId;
 import dev.ha4j.core.PowerState;
 import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiResult;
-import dev.ha4j.fencing.ipmi.sim.IpmiSimulator;
+import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

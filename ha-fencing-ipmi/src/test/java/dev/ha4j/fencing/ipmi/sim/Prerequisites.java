@@ -3,6 +3,8 @@ package dev.ha4j.fencing.ipmi.sim;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+
 /**
  * Skips a test whose prerequisite (a Debian package, a binary) is missing, with the reason, unless the
  * system property {@code ha4j.it.required} is "1" (CI sets it through HA4J_IT_REQUIRED): then it fails.

@@ -177,13 +177,19 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
             d.cancel(false);
         }
         CompletableFuture<HttpResponse<ProbeResult>> f = http;
+        BoundedBodySubscriber b = body;
         // An answered exchange is left to finish by itself, so that its connection goes back to the pool.
         if (!answered && f != null && !f.isDone()) {
-            BoundedBodySubscriber b = body;
             if (b != null) {
                 b.cancel();
             }
             f.cancel(true);
+        }
+        // The client may keep this handler reachable from a pooled connection until the next request on it;
+        // drop what the verdict no longer needs so an idle endpoint costs less heap.
+        if (answered || (f != null && f.isDone())) {
+            deadline = null;
+            body = null;
         }
     }
 }

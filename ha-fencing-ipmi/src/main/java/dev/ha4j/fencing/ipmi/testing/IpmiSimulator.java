@@ -1,4 +1,4 @@
-package dev.ha4j.fencing.ipmi.sim;
+package dev.ha4j.fencing.ipmi.testing;
 
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.PowerState;
@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A real BMC on loopback for tests: Debian's {@code ipmi_sim} (package openipmi) with the lab configuration
- * from {@code shared/labs/ipmi-sim} (copied into this module's test resources under {@code ipmi-sim/}), in
+ * A real BMC on loopback for tests and demos: Debian's {@code ipmi_sim} (package openipmi) with the lab
+ * configuration from {@code shared/labs/ipmi-sim} (shipped as resources beside this class), in
  * its own temporary folder on its own free UDP port. Its chassis power control starts and SIGKILLs a dummy
  * "node" process, so a test can observe the node die on OFF and start on ON. Also runs Debian's
  * {@code ipmitool} against it to cross-check.
@@ -127,9 +127,9 @@ public final class IpmiSimulator implements AutoCloseable {
         Files.createDirectories(run);
         Files.createDirectories(lab.resolve("state"));
         for (String name : LAB_FILES) {
-            try (InputStream in = IpmiSimulator.class.getResourceAsStream("/ipmi-sim/" + name)) {
+            try (InputStream in = IpmiSimulator.class.getResourceAsStream("ipmi-sim/" + name)) {
                 if (in == null) {
-                    throw new IOException("test resource ipmi-sim/" + name + " is missing");
+                    throw new IOException("resource ipmi-sim/" + name + " is missing");
                 }
                 Files.copy(in, files.resolve(name));
             }
@@ -385,13 +385,16 @@ public final class IpmiSimulator implements AutoCloseable {
         }
     }
 
-    /** @param millis how long to pause (test code only) */
+    /**
+     * Pauses the calling thread (tests and demos poll the simulator's files with it).
+     *
+     * @param millis how long
+     * @throws IllegalStateException if the thread is interrupted; the interrupt flag stays set
+     */
     public static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted");
         }
     }
 

@@ -69,7 +69,7 @@ public sealed interface Fault {
     }
 
     /** @return the node the fault concerns, if it concerns one */
-    default Optional<String> node() {
+    default Optional<String> concerns() {
         return Optional.empty();
     }
 
@@ -126,7 +126,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -162,7 +162,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -191,7 +191,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -220,7 +220,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -262,7 +262,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -293,7 +293,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -329,7 +329,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -366,7 +366,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -404,7 +404,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -548,7 +548,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -591,7 +591,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 
@@ -726,7 +726,7 @@ public sealed interface Fault {
         }
 
         @Override
-        public Optional<String> node() {
+        public Optional<String> concerns() {
             return Optional.of(node);
         }
 

@@ -113,8 +113,9 @@ class FailoverEngineTest {
     }
 
     @Test
-    void outOfMemoryHangAndErrorRestart() {
-        for (FailureKind kind : List.of(FailureKind.OUT_OF_MEMORY, FailureKind.HUNG, FailureKind.ERROR)) {
+    void outOfMemoryHangErrorAndBadResponseRestart() {
+        for (FailureKind kind : List.of(FailureKind.OUT_OF_MEMORY, FailureKind.HUNG, FailureKind.ERROR,
+                FailureKind.BAD_RESPONSE)) {
             TestWorld w = running(fast().build());
             w.node("a").verdict = ProbeResult.failed(kind, "test");
             w.runFor(Duration.ofSeconds(11));

@@ -1,0 +1,174 @@
+package dev.ha4j.testkit;
+
+import dev.ha4j.core.Consistency;
+import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.FenceResult;
+import dev.ha4j.core.PowerState;
+import dev.ha4j.core.ProbeResult;
+import dev.ha4j.core.Reaction;
+import dev.ha4j.core.ReplicaStatus;
+import dev.ha4j.core.config.ClusterConfig;
+import dev.ha4j.core.config.Policy;
+import dev.ha4j.core.engine.ClusterState;
+import dev.ha4j.core.engine.Command;
+import dev.ha4j.core.engine.Event;
+import dev.ha4j.core.engine.FailoverEngine;
+import dev.ha4j.core.engine.Transition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Variants of the real engine with one safety rule broken, built by wrapping it and rewriting what goes in
+ * or comes out. They prove that a set of checks catches what it should: run them through a
+ * {@link Simulation} and expect a failure. Each is a {@link DecisionFunction.Factory}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PlantedBugs {
+    private PlantedBugs() {
+    }
+
+    /** @return every planted bug, by name */
+    public static Map<String, DecisionFunction.Factory> all() {
+        return Map.of("skip fencing", skipFencing(), "promote a stale replica", promoteStaleReplica(),
+                "fail over on database trouble", failOverOnDatabaseTrouble(), "no restart before failover",
+                noRestartBeforeFailover(), "ignore maintenance", ignoreMaintenance());
+    }
+
+    /**
+     * Fence commands are dropped and answered at once as if the node were verified off: a takeover goes ahead
+     * while the old active may still run.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory skipFencing() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Transition t = engine.apply(state, event);
+                List<Command> out = new ArrayList<>();
+                StringBuilder reason = new StringBuilder(t.reason());
+                ClusterState s = t.state();
+                List<Command> todo = new ArrayList<>(t.commands());
+                for (int i = 0; i < todo.size(); i++) {
+                    Command c = todo.get(i);
+                    if (c instanceof Command.Fence f) {
+                        Transition next = engine.apply(s, new Event.FenceCompleted(event.at(), f.id(), f.node(),
+                                FenceResult.ok(PowerState.OFF, "assumed off (fencing skipped)")));
+                        s = next.state();
+                        reason.append("; ").append(next.reason());
+                        todo.addAll(next.commands());
+                    } else {
+                        out.add(c);
+                    }
+                }
+                return new Transition(s, out, reason.toString());
+            }
+        };
+    }
+
+    /**
+     * The replica check always reads "up to date" and every promotion is forced: a lagging, inconsistent or
+     * split-brained replica gets promoted.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory promoteStaleReplica() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Event in = event;
+                if (event instanceof Event.ReplicaObserved r && !r.status().isUpToDate()) {
+                    in = new Event.ReplicaObserved(r.at(), r.commandId(), r.node(),
+                            new ReplicaStatus(r.status().role(), Consistency.UP_TO_DATE, "check skipped"));
+                }
+                Transition t = engine.apply(state, in);
+                List<Command> out = new ArrayList<>(t.commands().size());
+                for (Command c : t.commands()) {
+                    out.add(c instanceof Command.Promote p
+                            ? new Command.Promote(p.id(), p.node(), p.epoch(), true, p.timeout()) : c);
+                }
+                return new Transition(t.state(), out, t.reason());
+            }
+        };
+    }
+
+    /**
+     * Database trouble reaches the engine as a lost router path, whose reaction is a failover.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory failOverOnDatabaseTrouble() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Event in = event;
+                if (event instanceof Event.ProbeCompleted p && isDatabase(p.result())) {
+                    in = new Event.ProbeCompleted(p.at(), p.commandId(), p.node(), rewrite(p.result()));
+                } else if (event instanceof Event.VerdictReported v && isDatabase(v.result())) {
+                    in = new Event.VerdictReported(v.at(), v.node(), rewrite(v.result()), v.source());
+                }
+                return engine.apply(state, in);
+            }
+
+            private boolean isDatabase(ProbeResult r) {
+                return r.failure().map(k -> k == FailureKind.DATABASE_DOWN || k == FailureKind.DATABASE_CONNECTION_LOST)
+                        .orElse(false);
+            }
+
+            private ProbeResult rewrite(ProbeResult r) {
+                return ProbeResult.failed(FailureKind.ROUTER_PATH_LOST, r.detail() + " (taken for a lost path)");
+            }
+        };
+    }
+
+    /**
+     * Every failure whose reaction is RESTART fails over at once instead (restart limit 0 semantics).
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory noRestartBeforeFailover() {
+        return config -> {
+            Policy.Builder b = config.policy().toBuilder();
+            for (Map.Entry<FailureKind, Reaction> e : config.policy().failureTable().entrySet()) {
+                if (e.getValue() == Reaction.RESTART) {
+                    b.react(e.getKey(), Reaction.FAILOVER);
+                }
+            }
+            ClusterConfig.Builder cb = ClusterConfig.custom().name(config.name()).policy(b.build());
+            config.nodes().forEach(cb::node);
+            return DecisionFunction.of(new FailoverEngine(cb.build()));
+        };
+    }
+
+    /**
+     * Operator maintenance requests never reach the engine: it goes on starting, stopping and moving.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory ignoreMaintenance() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                if (event instanceof Event.MaintenanceRequested) {
+                    return new Transition(state, List.of(), "maintenance request ignored");
+                }
+                return engine.apply(state, event);
+            }
+        };
+    }
+
+    private abstract static class Wrapper implements DecisionFunction {
+        final FailoverEngine engine;
+
+        Wrapper(FailoverEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public ClusterState initialState() {
+            return engine.initialState();
+        }
+    }
+}

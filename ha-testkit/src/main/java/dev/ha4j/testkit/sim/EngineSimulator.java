@@ -1,0 +1,525 @@
+package dev.ha4j.testkit.sim;
+
+import dev.ha4j.core.Epoch;
+import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.Lease;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.Notification;
+import dev.ha4j.core.ProbeResult;
+import dev.ha4j.core.ReplicaStatus;
+import dev.ha4j.core.RunState;
+import dev.ha4j.core.config.ClusterConfig;
+import dev.ha4j.core.config.Policy;
+import dev.ha4j.core.engine.ClusterState;
+import dev.ha4j.core.engine.Command;
+import dev.ha4j.core.engine.Event;
+import dev.ha4j.core.engine.Observation;
+import dev.ha4j.core.engine.Phase;
+import dev.ha4j.core.engine.Timer;
+import dev.ha4j.core.engine.Transition;
+import dev.ha4j.testkit.DecisionFunction;
+import dev.ha4j.testkit.Fault;
+import dev.ha4j.testkit.FaultSchedule;
+import dev.ha4j.testkit.Property;
+import dev.ha4j.testkit.RunResult;
+import dev.ha4j.testkit.Timeline;
+import dev.ha4j.testkit.Violation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The fast, engine-level simulator: drives a {@link DecisionFunction} (normally the real
+ * {@link dev.ha4j.core.engine.FailoverEngine}) directly, the way the runtime would, and answers every command
+ * from the {@link SimulatedWorld} after a virtual latency, with the runtime's timed-out answer when a deadline
+ * passes. Timers fire at their instant; a re-armed timer replaces the earlier one of its kind. A manager crash
+ * drops every answer and timer in flight and restarts the decision function from its initial state. Every
+ * decision is checked by an {@link InvariantChecker}; the run stops at the first violation.
+ *
+ * <p>A run is a pure function of the configuration, the decision function and the schedule (its seed
+ * included): replaying a schedule reproduces the run, decision for decision.
+ *
+ * <p>Thread-safe: the simulator holds only configuration; each {@link #run} has its own world.
+ */
+public final class EngineSimulator {
+    /** The instant virtual time starts at. */
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static final int K_EVENT = 0;
+    private static final int K_FAULT = 1;
+    private static final int K_ROUTER = 2;
+    private static final int K_RESTART = 3;
+    private static final int K_OPERATOR = 4;
+    private static final int K_CHECK_RECOVER = 5;
+    private static final int K_CHECK_FAILOVER = 6;
+
+    private final ClusterConfig config;
+    private final DecisionFunction.Factory factory;
+    private final List<String> propertyNames;
+    private final List<Property> properties;
+    private final int minEvents;
+    private final boolean strictMaintenance;
+    private final boolean safetyMonitor;
+
+    private EngineSimulator(Builder b) {
+        this.config = b.config;
+        this.factory = b.factory;
+        this.propertyNames = List.copyOf(b.propertyNames);
+        this.properties = List.copyOf(b.properties);
+        this.minEvents = b.minEvents;
+        this.strictMaintenance = b.strictMaintenance;
+        this.safetyMonitor = b.safetyMonitor;
+    }
+
+    /**
+     * @param config the cluster configuration
+     * @return a builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public static Builder builder(ClusterConfig config) {
+        return new Builder(Objects.requireNonNull(config, "config"));
+    }
+
+    /** @return the configuration */
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs one schedule without recording a timeline.
+     *
+     * @param schedule the schedule
+     * @return the result
+     */
+    public RunResult run(FaultSchedule schedule) {
+        return run(schedule, false);
+    }
+
+    /**
+     * Runs one schedule.
+     *
+     * @param schedule the schedule
+     * @param record whether to record the timeline
+     * @return the result
+     */
+    public RunResult run(FaultSchedule schedule, boolean record) {
+        return new Run(schedule, record).go();
+    }
+
+    /** An engine event in flight, tagged with the manager incarnation that is to receive it. */
+    private record InFlight(Event event, int incarnation) {
+    }
+
+    /** A liveness obligation. */
+    private record Check(String what, long faultsBefore) {
+    }
+
+    /** One run. */
+    private final class Run implements InvariantChecker.LeaseLostSink {
+        final FaultSchedule schedule;
+        final List<String> timeline;
+        final SimulatedWorld world;
+        final InvariantChecker checker;
+        final EventQueue queue = new EventQueue();
+        final DecisionFunction decisions;
+        final Policy policy = config.policy();
+        final long[] armed = new long[Timer.values().length];
+        final Map<Notification.Kind, Integer> notified = new EnumMap<>(Notification.Kind.class);
+        ClusterState state;
+        int incarnation = 1;
+        boolean managerUp = true;
+        long now;
+        long events;
+        long faultsApplied;
+        int engineEventsQueued;
+        final long observeTimeout;
+        final long settle;
+
+        Run(FaultSchedule schedule, boolean record) {
+            this.schedule = schedule;
+            this.timeline = record ? new ArrayList<>() : null;
+            this.world = new SimulatedWorld(config.nodes(), schedule.seed());
+            this.checker = new InvariantChecker(config, world, propertyNames, properties, strictMaintenance);
+            this.checker.leaseSink = this;
+            if (!safetyMonitor) {
+                checker.disableMonitor();
+            }
+            this.world.effects = checker;
+            this.decisions = factory.create(config);
+            this.state = decisions.initialState();
+            this.observeTimeout = Math.max(Math.max(policy.confirmTimeout().toMillis(), policy.replicaTimeout().toMillis()),
+                    Math.max(policy.routeTimeout().toMillis(), policy.leaseTimeout().toMillis()));
+            long maxTimeout = Math.max(observeTimeout, Math.max(Math.max(policy.stopTimeout().toMillis(),
+                    policy.killTimeout().toMillis()), Math.max(policy.fenceTimeout().toMillis(),
+                    Math.max(policy.startTimeout().toMillis(), policy.firstProbeTimeout().toMillis()))));
+            this.settle = maxTimeout + 1000;
+        }
+
+        RunResult go() {
+            List<Fault> faults = schedule.faults();
+            for (Fault f : faults) {
+                queue.add(f.at().toMillis(), K_FAULT, f);
+            }
+            long interval = policy.probeInterval().toMillis();
+            queue.add(interval, K_ROUTER, null);
+            long end = Math.max(schedule.horizon().toMillis(), schedule.lastFaultAt().toMillis()) + settle
+                    + checker.recoveryBound().toMillis() + 1000;
+            long hardEnd = end + 3_600_000L;
+            feed(new Event.Started(T0));
+            while (queue.size() > 0 && !checker.failed()) {
+                long t = queue.peekTime();
+                if (t > end && (events >= minEvents || engineEventsQueued == 0 || t > hardEnd)) {
+                    break;
+                }
+                queue.poll();
+                now = queue.headTime;
+                switch (queue.headKind) {
+                    case K_EVENT -> {
+                        engineEventsQueued--;
+                        InFlight f = (InFlight) queue.headPayload;
+                        if (f.incarnation() == incarnation && managerUp && current(f.event())) {
+                            feed(f.event());
+                        }
+                    }
+                    case K_FAULT -> fault((Fault) queue.headPayload);
+                    case K_ROUTER -> {
+                        routerCheck();
+                        if (now < end) {
+                            queue.add(now + interval, K_ROUTER, null);
+                        }
+                    }
+                    case K_RESTART -> {
+                        if ((Integer) queue.headPayload == incarnation && !managerUp) {
+                            managerUp = true;
+                            state = decisions.initialState();
+                            java.util.Arrays.fill(armed, 0);
+                            checker.managerRestarted();
+                            line("MANAGER", "restarts, knowing nothing");
+                            feed(new Event.Started(at()));
+                        }
+                    }
+                    case K_OPERATOR -> {
+                        if (managerUp) {
+                            line("OPERATOR", "ends maintenance and clears failures after the repair");
+                            checker.maintenance(false, Duration.ZERO, now);
+                            checker.operatorForced(-1);
+                            feed(new Event.MaintenanceRequested(at(), false, Duration.ZERO));
+                            feed(new Event.ClearRequested(at(), Optional.empty()));
+                        }
+                    }
+                    case K_CHECK_RECOVER -> {
+                        Check c = (Check) queue.headPayload;
+                        if (faultsApplied == c.faultsBefore()) {
+                            checker.checkAvailable("liveness:recover", c.what(), state.phase(), now);
+                        }
+                    }
+                    case K_CHECK_FAILOVER -> {
+                        Check c = (Check) queue.headPayload;
+                        if (faultsApplied == c.faultsBefore() && managerUp) {
+                            checker.checkAvailable("liveness:failover", c.what(), state.phase(), now);
+                        }
+                    }
+                    default -> throw new IllegalStateException("unknown entry kind " + queue.headKind);
+                }
+            }
+            if (timeline != null) {
+                for (Violation v : checker.violations) {
+                    timeline.add("+" + Timeline.format(v.at()) + "  VIOLATION " + v.rule() + ": " + v.message());
+                }
+            }
+            return new RunResult(schedule, checker.violations, events, Duration.ofMillis(now), state.phase(), notified,
+                    timeline == null ? Optional.empty() : Optional.of(new Timeline(timeline)));
+        }
+
+        /** Timers replaced by a later one of their kind are cancelled, as the runtime does. */
+        boolean current(Event e) {
+            if (e instanceof Event.TimerFired t) {
+                return armed[t.timer().ordinal()] == t.commandId();
+            }
+            return true;
+        }
+
+        Instant at() {
+            return T0.plusMillis(now);
+        }
+
+        void line(String what, String text) {
+            if (timeline != null) {
+                timeline.add("+" + Timeline.format(Duration.ofMillis(now)) + "  " + what + " " + text);
+            }
+        }
+
+        void feed(Event e) {
+            ClusterState before = state;
+            Transition t;
+            try {
+                t = decisions.apply(state, e);
+            } catch (RuntimeException ex) {
+                checker.violation("crash", "the decision function threw " + ex + " on " + Describe.event(e));
+                return;
+            }
+            events++;
+            state = t.state();
+            if (timeline != null) {
+                line("EVENT", Describe.event(e));
+                line("  DECIDE", "[" + t.state().phase() + "] " + t.reason() + Describe.commands(t.commands()));
+            }
+            for (Command c : t.commands()) {
+                execute(c);
+            }
+            checker.step(before, e, t, now);
+        }
+
+        void post(long delay, Event e) {
+            engineEventsQueued++;
+            queue.add(now + delay, K_EVENT, new InFlight(e, incarnation));
+        }
+
+        Instant answerAt() {
+            return T0.plusMillis(now + world.lastLatencyMillis());
+        }
+
+        int node(NodeId id) {
+            return world.index(id);
+        }
+
+        void execute(Command c) {
+            if (c instanceof Command.ArmTimer a) {
+                armed[a.timer().ordinal()] = a.id();
+                long when = Math.max(now, Duration.between(T0, a.at()).toMillis());
+                engineEventsQueued++;
+                queue.add(when, K_EVENT, new InFlight(new Event.TimerFired(T0.plusMillis(when), a.id(), a.timer()),
+                        incarnation));
+            } else if (c instanceof Command.Notify n) {
+                notified.merge(n.notification().kind(), 1, Integer::sum);
+            } else if (c instanceof Command.Probe p) {
+                ProbeResult r = world.probe(node(p.node()), now, p.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ProbeCompleted(answerAt(), p.id(), p.node(), r));
+            } else if (c instanceof Command.Observe o) {
+                observe(o);
+            } else if (c instanceof Command.StartService s) {
+                var r = world.start(node(s.node()), s.epoch().value(), now, s.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), s.id(), r));
+            } else if (c instanceof Command.StopService s) {
+                var r = world.stop(node(s.node()), now, s.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), s.id(), r));
+            } else if (c instanceof Command.KillService k) {
+                var r = world.kill(node(k.node()), now, k.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), k.id(), r));
+            } else if (c instanceof Command.ConfirmStopped s) {
+                RunState r = world.state(node(s.node()), now, s.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.StateObserved(answerAt(), s.id(), s.node(), r));
+            } else if (c instanceof Command.Fence f) {
+                var r = world.fence(node(f.node()), now, f.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.FenceCompleted(answerAt(), f.id(), f.node(), r));
+            } else if (c instanceof Command.AcquireLease a) {
+                var r = world.acquire(node(a.node()), now, a.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.LeaseAcquired(answerAt(), a.id(), r));
+            } else if (c instanceof Command.ReleaseLease r) {
+                var res = world.release(r.lease(), now, r.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), r.id(), res));
+            } else if (c instanceof Command.CheckReplica r) {
+                ReplicaStatus s = world.replicaStatus(node(r.node()), now, r.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ReplicaObserved(answerAt(), r.id(), r.node(), s));
+            } else if (c instanceof Command.Promote p) {
+                var r = world.promote(node(p.node()), p.epoch().value(), p.force(), now, p.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), p.id(), r));
+            } else if (c instanceof Command.Demote d) {
+                var r = world.demote(node(d.node()), now, d.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), d.id(), r));
+            } else if (c instanceof Command.OutdatePeer o) {
+                var r = world.outdatePeer(node(o.peer()), now, o.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), o.id(), r));
+            } else if (c instanceof Command.Route r) {
+                var res = world.route(node(r.node()), r.epoch().value(), now, r.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), r.id(), res));
+            } else if (c instanceof Command.Unroute u) {
+                var r = world.unroute(node(u.node()), now, u.timeout().toMillis());
+                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), u.id(), r));
+            } else {
+                throw new IllegalStateException("unknown command " + c);
+            }
+        }
+
+        void observe(Command.Observe o) {
+            long timeout = o.timeout().toMillis();
+            Map<NodeId, RunState> services = new HashMap<>();
+            Map<NodeId, ReplicaStatus> replicas = new HashMap<>();
+            long latency = 0;
+            for (int i = 0; i < world.nodes.length; i++) {
+                NodeId id = world.nodes[i].id;
+                services.put(id, world.state(i, now, timeout));
+                latency = Math.max(latency, world.lastLatencyMillis());
+                replicas.put(id, world.replicaStatus(i, now, timeout));
+                latency = Math.max(latency, world.lastLatencyMillis());
+            }
+            Optional<NodeId> route = world.routeTarget(now, timeout);
+            latency = Math.max(latency, world.lastLatencyMillis());
+            Optional<Lease> lease = world.currentLease(now, timeout);
+            latency = Math.max(latency, world.lastLatencyMillis());
+            post(latency, new Event.Observed(T0.plusMillis(now + latency), o.id(),
+                    new Observation(services, replicas, route, lease)));
+        }
+
+        void routerCheck() {
+            if (!managerUp || !world.linked(SimulatedWorld.MANAGER, SimulatedWorld.ROUTER, now)) {
+                return;
+            }
+            int lost = world.routerPathLost(now);
+            if (lost >= 0) {
+                feed(new Event.VerdictReported(at(), world.nodes[lost].id,
+                        ProbeResult.failed(FailureKind.ROUTER_PATH_LOST, "router cannot reach " + world.nodes[lost].name),
+                        "router"));
+            }
+        }
+
+        @Override
+        public void leaseLost(int holder, long epoch, String reason, long at) {
+            if (managerUp) {
+                post(1 + world.lastLatencyMillis(), new Event.LeaseLost(T0.plusMillis(at + 1 + world.lastLatencyMillis()),
+                        world.nodes[holder].id, Epoch.of(epoch), reason));
+            }
+        }
+
+        void fault(Fault f) {
+            faultsApplied++;
+            line("FAULT", f.describe());
+            if (f instanceof Fault.ManagerCrash m) {
+                if (managerUp) {
+                    managerUp = false;
+                    incarnation++;
+                    checker.managerCrashed();
+                    queue.add(now + m.downtime().toMillis(), K_RESTART, incarnation);
+                }
+                return;
+            }
+            if (f instanceof Fault.Switchover s) {
+                int i = world.indexOrMinus(s.node());
+                if (managerUp && i >= 0) {
+                    feed(new Event.SwitchoverRequested(at(), world.nodes[i].id));
+                }
+                return;
+            }
+            if (f instanceof Fault.Maintenance m) {
+                if (managerUp) {
+                    checker.maintenance(m.on(), m.length(), now);
+                    feed(new Event.MaintenanceRequested(at(), m.on(), m.length()));
+                }
+                return;
+            }
+            if (f instanceof Fault.OperatorClear c) {
+                int i = c.forcePromote().map(world::indexOrMinus).orElse(-1);
+                if (managerUp && (c.forcePromote().isEmpty() || i >= 0)) {
+                    checker.operatorForced(i);
+                    feed(new Event.ClearRequested(at(), i < 0 ? Optional.empty() : Optional.of(world.nodes[i].id)));
+                }
+                return;
+            }
+            if (f instanceof Fault.PowerLoss p) {
+                maybeFailoverObligation(p);
+            }
+            world.apply(f, now);
+            if (f instanceof Fault.Recover) {
+                queue.add(now + settle, K_OPERATOR, null);
+                queue.add(now + settle + checker.recoveryBound().toMillis(), K_CHECK_RECOVER,
+                        new Check("everything was repaired at +" + Timeline.format(Duration.ofMillis(now))
+                                + " and the operator cleared failures", faultsApplied));
+            }
+        }
+
+        /** Active node dies, all else well: the service must be back within the failover bound. */
+        void maybeFailoverObligation(Fault.PowerLoss p) {
+            int dead = world.indexOrMinus(p.node());
+            if (dead < 0 || !managerUp || state.phase() != Phase.RUNNING
+                    || !state.active().map(world.nodes[dead].id::equals).orElse(false)
+                    || world.availableOn(now) != dead || world.anyCondition(now)
+                    || checker.inMaintenanceWindow(now) || state.inMaintenance() || !checker.healthyStandby(dead, now)) {
+                return;
+            }
+            Duration bound = checker.failoverBound(dead);
+            if (bound == null) {
+                return;
+            }
+            queue.add(now + bound.toMillis(), K_CHECK_FAILOVER, new Check("active node " + p.node()
+                    + " lost power at +" + Timeline.format(Duration.ofMillis(now)) + " with a healthy standby and"
+                    + " working fencing; bound " + Timeline.format(bound), faultsApplied + 1));
+        }
+    }
+
+    /** Builds an {@link EngineSimulator}. Not thread-safe. */
+    public static final class Builder {
+        private final ClusterConfig config;
+        private DecisionFunction.Factory factory = DecisionFunction.Factory.ENGINE;
+        private final List<String> propertyNames = new ArrayList<>();
+        private final List<Property> properties = new ArrayList<>();
+        private int minEvents = 50;
+        private boolean strictMaintenance;
+        private boolean safetyMonitor = true;
+
+        private Builder(ClusterConfig config) {
+            this.config = config;
+        }
+
+        /** @param f makes the decision function under test (default: the real engine) @return this builder */
+        public Builder decisions(DecisionFunction.Factory f) {
+            this.factory = Objects.requireNonNull(f, "factory");
+            return this;
+        }
+
+        /**
+         * @param name a name for reports
+         * @param p a property checked after every decision
+         * @return this builder
+         */
+        public Builder property(String name, Property p) {
+            propertyNames.add(Objects.requireNonNull(name, "name"));
+            properties.add(Objects.requireNonNull(p, "property"));
+            return this;
+        }
+
+        /**
+         * @param n the fewest engine events a run feeds; a run continues past its end until it has them (as
+         *     long as anything is in flight)
+         * @return this builder
+         */
+        public Builder minEvents(int n) {
+            this.minEvents = n;
+            return this;
+        }
+
+        /**
+         * @param strict whether operator maintenance must survive a manager crash (DESIGN: a restarted manager
+         *     reconciles from its journal); the engine of ha-core 0.1 keeps it in memory only, so the default is
+         *     false
+         * @return this builder
+         */
+        public Builder strictMaintenance(boolean strict) {
+            this.strictMaintenance = strict;
+            return this;
+        }
+
+        /**
+         * @param on whether to run ha-core's {@link dev.ha4j.core.engine.SafetyMonitor} on the command stream as
+         *     well as the world-level checks (default true)
+         * @return this builder
+         */
+        public Builder safetyMonitor(boolean on) {
+            this.safetyMonitor = on;
+            return this;
+        }
+
+        /** @return the simulator */
+        public EngineSimulator build() {
+            if (minEvents < 0) {
+                throw new IllegalArgumentException("minEvents " + minEvents + " is negative");
+            }
+            return new EngineSimulator(this);
+        }
+    }
+}

@@ -52,6 +52,8 @@ public final class Simulation {
     private final List<Property> properties;
     private final boolean strictMaintenance;
     private final boolean safetyMonitor;
+    private final boolean rebootDemotes;
+    private final boolean strictLiveness;
     private final EngineSimulator fixed;
     private final Path failureDir;
 
@@ -70,6 +72,8 @@ public final class Simulation {
         this.properties = List.copyOf(b.properties);
         this.strictMaintenance = b.strictMaintenance;
         this.safetyMonitor = b.safetyMonitor;
+        this.rebootDemotes = b.rebootDemotes;
+        this.strictLiveness = b.strictLiveness;
         this.failureDir = b.failureDir;
         this.fixed = b.config == null ? null : simulator(b.config);
     }
@@ -103,7 +107,8 @@ public final class Simulation {
 
     private EngineSimulator simulator(ClusterConfig config) {
         EngineSimulator.Builder b = EngineSimulator.builder(config).decisions(decisions).minEvents(minEvents)
-                .strictMaintenance(strictMaintenance).safetyMonitor(safetyMonitor);
+                .strictMaintenance(strictMaintenance).safetyMonitor(safetyMonitor).rebootDemotes(rebootDemotes)
+                .strictLiveness(strictLiveness);
         for (int i = 0; i < properties.size(); i++) {
             b.property(propertyNames.get(i), properties.get(i));
         }
@@ -158,17 +163,19 @@ public final class Simulation {
      * @param schedules schedules run
      * @param events engine events fed in all
      * @param fewestEvents the fewest events of one run
+     * @param fewestEventsSeed the seed of that run
      * @param elapsed wall-clock time
      * @param virtualTime virtual time simulated in all
      * @param failure the first failing run (lowest seed), if any
      */
-    public record Report(long schedules, long events, long fewestEvents, Duration elapsed, Duration virtualTime,
+    public record Report(long schedules, long events, long fewestEvents, long fewestEventsSeed, Duration elapsed, Duration virtualTime,
             java.util.Optional<RunResult> failure) {
         @Override
         public String toString() {
             double s = Math.max(1, elapsed.toMillis()) / 1000.0;
-            return String.format("%d schedules, %d events (fewest per run %d), %.1f s wall, %.0f schedules/s,"
-                    + " %.0f events/s, %.1f h simulated%s", schedules, events, fewestEvents, s, schedules / s,
+            return String.format("%d schedules, %d events (fewest per run %d, seed %d), %.1f s wall, %.0f schedules/s,"
+                    + " %.0f events/s, %.1f h simulated%s", schedules, events, fewestEvents, fewestEventsSeed, s,
+                    schedules / s,
                     events / s, virtualTime.toMillis() / 3_600_000.0,
                     failure.map(f -> ", FAILED at seed " + f.schedule().seed()).orElse(""));
         }
@@ -186,18 +193,19 @@ public final class Simulation {
         String file = System.getProperty("ha4j.schedule");
         if (file != null && !file.isBlank()) {
             RunResult r = replay(FaultSchedule.load(Path.of(file.trim())), false);
-            return new Report(1, r.events(), r.events(), Duration.ofNanos(System.nanoTime() - t0), r.virtualTime(),
+            return new Report(1, r.events(), r.events(), r.schedule().seed(), Duration.ofNanos(System.nanoTime() - t0), r.virtualTime(),
                     r.failed() ? java.util.Optional.of(r) : java.util.Optional.empty());
         }
         if (only != null && !only.isBlank()) {
             RunResult r = runSeed(Long.parseLong(only.trim()), false);
-            return new Report(1, r.events(), r.events(), Duration.ofNanos(System.nanoTime() - t0), r.virtualTime(),
+            return new Report(1, r.events(), r.events(), r.schedule().seed(), Duration.ofNanos(System.nanoTime() - t0), r.virtualTime(),
                     r.failed() ? java.util.Optional.of(r) : java.util.Optional.empty());
         }
         AtomicInteger next = new AtomicInteger();
         AtomicInteger firstFailure = new AtomicInteger(Integer.MAX_VALUE);
         AtomicLong events = new AtomicLong();
         AtomicLong fewest = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong fewestSeed = new AtomicLong();
         AtomicLong virtualMs = new AtomicLong();
         AtomicLong done = new AtomicLong();
         RunResult[] failures = new RunResult[1];
@@ -209,7 +217,12 @@ public final class Simulation {
                 }
                 RunResult r = runSeed(baseSeed + i, false);
                 events.addAndGet(r.events());
-                fewest.accumulateAndGet(r.events(), Math::min);
+                synchronized (fewest) {
+                    if (r.events() < fewest.get()) {
+                        fewest.set(r.events());
+                        fewestSeed.set(baseSeed + i);
+                    }
+                }
                 virtualMs.addAndGet(r.virtualTime().toMillis());
                 done.incrementAndGet();
                 if (r.failed()) {
@@ -248,7 +261,7 @@ public final class Simulation {
                 pool.shutdownNow();
             }
         }
-        return new Report(done.get(), events.get(), fewest.get() == Long.MAX_VALUE ? 0 : fewest.get(),
+        return new Report(done.get(), events.get(), fewest.get() == Long.MAX_VALUE ? 0 : fewest.get(), fewestSeed.get(),
                 Duration.ofNanos(System.nanoTime() - t0), Duration.ofMillis(virtualMs.get()),
                 java.util.Optional.ofNullable(failures[0]));
     }
@@ -333,6 +346,8 @@ public final class Simulation {
         private final List<Property> properties = new ArrayList<>();
         private boolean strictMaintenance;
         private boolean safetyMonitor = true;
+        private boolean rebootDemotes;
+        private boolean strictLiveness;
         private Path failureDir = Path.of(System.getProperty("ha4j.failureDir", "target/ha4j-failures"));
 
         private Builder() {
@@ -416,6 +431,18 @@ public final class Simulation {
         /** @param on whether to run ha-core's SafetyMonitor too (default true) @return this builder */
         public Builder safetyMonitor(boolean on) {
             this.safetyMonitor = on;
+            return this;
+        }
+
+        /** @param on see {@link EngineSimulator.Builder#rebootDemotes(boolean)} @return this builder */
+        public Builder rebootDemotes(boolean on) {
+            this.rebootDemotes = on;
+            return this;
+        }
+
+        /** @param strict see {@link EngineSimulator.Builder#strictLiveness(boolean)} @return this builder */
+        public Builder strictLiveness(boolean strict) {
+            this.strictLiveness = strict;
             return this;
         }
 

@@ -232,9 +232,7 @@ public final class StatusTable {
             if (!states.isObject()) {
                 throw new IllegalArgumentException("status table JSON: 'states' must be an object of state → rule");
             }
-            Iterator<Map.Entry<String, JsonNode>> it = states.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : states.properties()) {
                 String where = "states." + Text.printable(e.getKey(), MAX_STATE_LENGTH);
                 JsonNode rule = e.getValue();
                 if (!rule.isObject()) {

@@ -66,6 +66,8 @@ public final class EngineSimulator {
     private final int minEvents;
     private final boolean strictMaintenance;
     private final boolean safetyMonitor;
+    private final boolean rebootDemotes;
+    private final boolean strictLiveness;
 
     private EngineSimulator(Builder b) {
         this.config = b.config;
@@ -75,6 +77,8 @@ public final class EngineSimulator {
         this.minEvents = b.minEvents;
         this.strictMaintenance = b.strictMaintenance;
         this.safetyMonitor = b.safetyMonitor;
+        this.rebootDemotes = b.rebootDemotes;
+        this.strictLiveness = b.strictLiveness;
     }
 
     /**
@@ -138,6 +142,11 @@ public final class EngineSimulator {
         long events;
         long faultsApplied;
         int engineEventsQueued;
+        int control;
+        boolean recovering;
+        boolean operatorPending;
+        long lastClear;
+        int clears;
         final long observeTimeout;
         final long settle;
 
@@ -151,6 +160,7 @@ public final class EngineSimulator {
                 checker.disableMonitor();
             }
             this.world.effects = checker;
+            this.world.rebootDemotes = rebootDemotes;
             this.decisions = factory.create(config);
             this.state = decisions.initialState();
             this.observeTimeout = Math.max(Math.max(policy.confirmTimeout().toMillis(), policy.replicaTimeout().toMillis()),
@@ -158,7 +168,8 @@ public final class EngineSimulator {
             long maxTimeout = Math.max(observeTimeout, Math.max(Math.max(policy.stopTimeout().toMillis(),
                     policy.killTimeout().toMillis()), Math.max(policy.fenceTimeout().toMillis(),
                     Math.max(policy.startTimeout().toMillis(), policy.firstProbeTimeout().toMillis()))));
-            this.settle = maxTimeout + 1000;
+            long maxDelay = policy.fencingDelays().values().stream().mapToLong(Duration::toMillis).max().orElse(0);
+            this.settle = maxTimeout + maxDelay + 1000;
         }
 
         RunResult go() {
@@ -174,11 +185,15 @@ public final class EngineSimulator {
             feed(new Event.Started(T0));
             while (queue.size() > 0 && !checker.failed()) {
                 long t = queue.peekTime();
-                if (t > end && (events >= minEvents || engineEventsQueued == 0 || t > hardEnd)) {
+                if (t > end && (control == 0 || t > hardEnd)
+                        && (events >= minEvents || engineEventsQueued == 0 || t > hardEnd)) {
                     break;
                 }
                 queue.poll();
                 now = queue.headTime;
+                if (queue.headKind >= K_RESTART) {
+                    control--;
+                }
                 switch (queue.headKind) {
                     case K_EVENT -> {
                         engineEventsQueued--;
@@ -205,8 +220,18 @@ public final class EngineSimulator {
                         }
                     }
                     case K_OPERATOR -> {
-                        if (managerUp) {
-                            line("OPERATOR", "ends maintenance and clears failures after the repair");
+                        if (!managerUp) {
+                            // The operator waits for the manager to be back.
+                            control(now + 1000, K_OPERATOR, null);
+                            continue;
+                        }
+                        operatorPending = false;
+                        {
+                            recovering = true;
+                            lastClear = now;
+                            clears++;
+                            line("OPERATOR", "repairs what is still broken, ends maintenance and clears failures");
+                            world.recover(now);
                             checker.maintenance(false, Duration.ZERO, now);
                             checker.operatorForced(-1);
                             feed(new Event.MaintenanceRequested(at(), false, Duration.ZERO));
@@ -215,7 +240,13 @@ public final class EngineSimulator {
                     }
                     case K_CHECK_RECOVER -> {
                         Check c = (Check) queue.headPayload;
-                        if (faultsApplied == c.faultsBefore()) {
+                        long bound = checker.recoveryBound().toMillis();
+                        if (faultsApplied != c.faultsBefore()) {
+                            recovering = false;
+                        } else if (operatorPending || lastClear + bound > now) {
+                            // The operator cleared a block again after the repair: the bound counts from then.
+                            control(Math.max(now + 1, lastClear + bound), K_CHECK_RECOVER, c);
+                        } else {
                             checker.checkAvailable("liveness:recover", c.what(), state.phase(), now);
                         }
                     }
@@ -249,6 +280,12 @@ public final class EngineSimulator {
             return T0.plusMillis(now);
         }
 
+        /** Adds an entry that must run before the run may end (restart, operator, liveness check). */
+        void control(long when, int kind, Object payload) {
+            control++;
+            queue.add(when, kind, payload);
+        }
+
         void line(String what, String text) {
             if (timeline != null) {
                 timeline.add("+" + Timeline.format(Duration.ofMillis(now)) + "  " + what + " " + text);
@@ -274,6 +311,11 @@ public final class EngineSimulator {
                 execute(c);
             }
             checker.step(before, e, t, now);
+            if (recovering && !operatorPending && clears < 4 && state.phase() == Phase.BLOCKED) {
+                // After the repair the operator looks again and clears a block that remains from before it.
+                operatorPending = true;
+                control(now + 1000, K_OPERATOR, null);
+            }
         }
 
         void post(long delay, Event e) {
@@ -382,20 +424,23 @@ public final class EngineSimulator {
         @Override
         public void leaseLost(int holder, long epoch, String reason, long at) {
             if (managerUp) {
-                post(1 + world.lastLatencyMillis(), new Event.LeaseLost(T0.plusMillis(at + 1 + world.lastLatencyMillis()),
+                post(1, new Event.LeaseLost(T0.plusMillis(at + 1),
                         world.nodes[holder].id, Epoch.of(epoch), reason));
             }
         }
 
         void fault(Fault f) {
             faultsApplied++;
+            if (!(f instanceof Fault.Recover)) {
+                recovering = false;
+            }
             line("FAULT", f.describe());
             if (f instanceof Fault.ManagerCrash m) {
                 if (managerUp) {
                     managerUp = false;
                     incarnation++;
                     checker.managerCrashed();
-                    queue.add(now + m.downtime().toMillis(), K_RESTART, incarnation);
+                    control(now + m.downtime().toMillis(), K_RESTART, incarnation);
                 }
                 return;
             }
@@ -426,8 +471,9 @@ public final class EngineSimulator {
             }
             world.apply(f, now);
             if (f instanceof Fault.Recover) {
-                queue.add(now + settle, K_OPERATOR, null);
-                queue.add(now + settle + checker.recoveryBound().toMillis(), K_CHECK_RECOVER,
+                operatorPending = true;
+                control(now + settle, K_OPERATOR, null);
+                control(now + settle + checker.recoveryBound().toMillis(), K_CHECK_RECOVER,
                         new Check("everything was repaired at +" + Timeline.format(Duration.ofMillis(now))
                                 + " and the operator cleared failures", faultsApplied));
             }
@@ -439,16 +485,16 @@ public final class EngineSimulator {
             if (dead < 0 || !managerUp || state.phase() != Phase.RUNNING
                     || !state.active().map(world.nodes[dead].id::equals).orElse(false)
                     || world.availableOn(now) != dead || world.anyCondition(now)
-                    || checker.inMaintenanceWindow(now) || state.inMaintenance() || !checker.healthyStandby(dead, now)) {
+                    || checker.inMaintenanceWindow(now) || state.inMaintenance() || !checker.healthyStandby(dead, now, strictLiveness)) {
                 return;
             }
             Duration bound = checker.failoverBound(dead);
             if (bound == null) {
                 return;
             }
-            queue.add(now + bound.toMillis(), K_CHECK_FAILOVER, new Check("active node " + p.node()
+            control(now + bound.toMillis(), K_CHECK_FAILOVER, new Check("active node " + p.node()
                     + " lost power at +" + Timeline.format(Duration.ofMillis(now)) + " with a healthy standby and"
-                    + " working fencing; bound " + Timeline.format(bound), faultsApplied + 1));
+                    + " working fencing; bound " + Timeline.format(bound), faultsApplied));
         }
     }
 
@@ -461,6 +507,8 @@ public final class EngineSimulator {
         private int minEvents = 50;
         private boolean strictMaintenance;
         private boolean safetyMonitor = true;
+        private boolean rebootDemotes;
+        private boolean strictLiveness;
 
         private Builder(ClusterConfig config) {
             this.config = config;
@@ -511,6 +559,29 @@ public final class EngineSimulator {
          */
         public Builder safetyMonitor(boolean on) {
             this.safetyMonitor = on;
+            return this;
+        }
+
+        /**
+         * @param on whether a node that loses power comes back with its replica SECONDARY, as DRBD does by
+         *     default; the engine of ha-core 0.1 restarts in place after such a reboot without promoting again
+         *     (rule world-7), so the default is false (the replica keeps its role)
+         * @return this builder
+         */
+        public Builder rebootDemotes(boolean on) {
+            this.rebootDemotes = on;
+            return this;
+        }
+
+        /**
+         * @param strict whether the failover liveness bound applies as soon as <em>some</em> healthy standby
+         *     exists (the issue's wording); the engine of ha-core 0.1 fails over to the first standby by
+         *     preference and blocks if that one is dead, so the default applies the bound only when every other
+         *     node is a healthy standby
+         * @return this builder
+         */
+        public Builder strictLiveness(boolean strict) {
+            this.strictLiveness = strict;
             return this;
         }
 

@@ -99,6 +99,7 @@ public final class SimulatedWorld {
     final long[][] cutUntil;
     private final SplittableRandom random;
     Effects effects;
+    boolean rebootDemotes;
     long delayExtraMs;
     long delayUntil;
     int dropPercent;
@@ -451,8 +452,10 @@ public final class SimulatedWorld {
     void powerOff(Node n, long until) {
         n.powerOffUntil = until;
         n.running = false;
-        // Replicated block devices come back as secondaries after a power cycle.
-        n.role = ReplicaRole.SECONDARY;
+        if (rebootDemotes) {
+            // Replicated block devices (DRBD's default) come back as secondaries after a power cycle.
+            n.role = ReplicaRole.SECONDARY;
+        }
     }
 
     boolean coordinatorReachable(long now) {

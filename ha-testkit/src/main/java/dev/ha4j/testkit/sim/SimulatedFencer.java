@@ -1,0 +1,39 @@
+package dev.ha4j.testkit.sim;
+
+import dev.ha4j.core.FenceAction;
+import dev.ha4j.core.FenceResult;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.Outcome;
+import dev.ha4j.core.PowerState;
+import dev.ha4j.core.spi.Fencer;
+import java.time.Duration;
+
+/**
+ * Simulated BMCs behind the {@link Fencer} SPI: power off and read back, failing, timing out or (a
+ * contract-breaking fault) lying as the world's faults say. Only {@link FenceAction#OFF} is modelled.
+ *
+ * <p>Confined to the {@link VirtualScheduler}'s driving thread.
+ */
+public final class SimulatedFencer extends SimulatedSpis implements Fencer {
+    SimulatedFencer(SimulatedWorld world, VirtualScheduler scheduler) {
+        super(world, scheduler);
+    }
+
+    @Override
+    public FenceResult fence(NodeId node, FenceAction action, Duration timeout) {
+        if (action != FenceAction.OFF) {
+            return FenceResult.failed(Outcome.REFUSED, PowerState.UNKNOWN, "only OFF is simulated");
+        }
+        return took(world.fence(node(node), now(), timeout.toMillis()));
+    }
+
+    @Override
+    public PowerState status(NodeId node, Duration timeout) {
+        return took(world.powerState(node(node), now(), timeout.toMillis()));
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedFencer";
+    }
+}

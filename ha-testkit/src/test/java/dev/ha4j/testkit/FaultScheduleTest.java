@@ -1,0 +1,82 @@
+package dev.ha4j.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ha4j.core.config.ClusterConfig;
+import dev.ha4j.testkit.engine.RandomConfigs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FaultScheduleTest {
+    static final List<String> NODES = List.of("a", "b", "c");
+
+    static FaultWeights everyKind() {
+        FaultWeights.Builder b = FaultWeights.custom();
+        for (FaultWeights.Kind k : FaultWeights.Kind.values()) {
+            b.weight(k, 1);
+        }
+        return b.build();
+    }
+
+    @Test
+    void generationIsAPureFunctionOfTheSeed() {
+        FaultSchedule.Shape shape = FaultSchedule.Shape.defaults();
+        assertThat(FaultSchedule.generate(42, NODES, shape)).isEqualTo(FaultSchedule.generate(42, NODES, shape));
+        assertThat(FaultSchedule.generate(42, NODES, shape)).isNotEqualTo(FaultSchedule.generate(43, NODES, shape));
+    }
+
+    @Test
+    void everyKindOfFaultSurvivesAJsonRoundTrip(@TempDir Path dir) {
+        Set<Class<?>> seen = new HashSet<>();
+        FaultSchedule.Shape shape = FaultSchedule.Shape.defaults().withWeights(everyKind()).withFaults(30, 30);
+        for (long seed = 0; seed < 40; seed++) {
+            FaultSchedule s = FaultSchedule.generate(seed, NODES, shape);
+            assertThat(FaultSchedule.fromJson(s.toJson())).isEqualTo(s);
+            s.faults().forEach(f -> seen.add(f.getClass()));
+        }
+        assertThat(seen).hasSize(Fault.class.getPermittedSubclasses().length);
+        FaultSchedule s = FaultSchedule.generate(7, NODES, shape);
+        s.save(dir.resolve("s.json"));
+        assertThat(FaultSchedule.load(dir.resolve("s.json"))).isEqualTo(s);
+    }
+
+    @Test
+    void theJsonIsReadable() {
+        FaultSchedule s = new FaultSchedule(42, Duration.ofMinutes(3), List.of(
+                new Fault.PowerLoss(Duration.ofSeconds(40), "a", Duration.ZERO), new Fault.Recover(Duration.ofMinutes(3))));
+        assertThat(s.toJson()).isEqualTo("{\"seed\":42,\"horizon\":\"PT3M\",\"faults\":[{\"type\":\"PowerLoss\","
+                + "\"at\":\"PT40S\",\"node\":\"a\",\"duration\":\"PT0S\"},{\"type\":\"Recover\",\"at\":\"PT3M\"}]}");
+        assertThat(s.toString()).contains("+40s a loses power until recovered");
+    }
+
+    @Test
+    void invalidInputIsRefusedWithTheFieldNamed() {
+        assertThatThrownBy(() -> FaultSchedule.fromJson("{\"seed\":1,\"horizon\":\"PT1M\",\"faults\":[{\"type\":\"Nope\"}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a valid fault schedule");
+        assertThatThrownBy(() -> new Fault.Partition(Duration.ZERO, "manager", "moon", Duration.ZERO))
+                .hasMessageContaining("endpoint 'moon'");
+        assertThatThrownBy(() -> FaultWeights.custom().none().build()).hasMessageContaining("every weight is zero");
+        assertThatThrownBy(() -> new Fault.MessageDrop(Duration.ZERO, 101, Duration.ZERO)).hasMessageContaining("101");
+    }
+
+    @Test
+    void aRunIsAPureFunctionOfItsScheduleAndReplaysFromJson() {
+        ClusterConfig c = ClusterConfig.custom().name("d").nodes("a", "b", "c")
+                .policy(RandomConfigs.fast().fencingLevels(List.of("ipmi")).build()).build();
+        Simulation sim = Simulation.of(c).shape(FaultSchedule.Shape.defaults().withWeights(everyKind()
+                .toBuilder().weight(FaultWeights.Kind.FENCER_LIES, 0).build())).build();
+        for (long seed = 1; seed < 30; seed++) {
+            RunResult a = sim.runSeed(seed, true);
+            RunResult b = sim.replay(FaultSchedule.fromJson(sim.generate(seed).toJson()), true);
+            assertThat(b.timeline()).isEqualTo(a.timeline());
+            assertThat(b.events()).isEqualTo(a.events());
+            assertThat(a.violations()).isEmpty();
+        }
+    }
+}

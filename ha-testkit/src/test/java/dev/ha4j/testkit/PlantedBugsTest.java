@@ -1,0 +1,80 @@
+package dev.ha4j.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ha4j.core.config.ClusterConfig;
+import dev.ha4j.testkit.engine.RandomConfigs;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The testkit finds planted bugs: engine variants with one rule broken are each caught within a bounded
+ * number of schedules, shrunk, and the shrunk schedule replays to the same violation.
+ */
+class PlantedBugsTest {
+    static final int BOUND = 5_000;
+
+    static ClusterConfig config() {
+        return ClusterConfig.custom().name("bugs").nodes("a", "b", "c")
+                .policy(RandomConfigs.fast().fencingLevels(List.of("ipmi", "pdu")).build()).build();
+    }
+
+    static SimulationFailure caught(DecisionFunction.Factory bug, Set<String> rules) {
+        Simulation sim = Simulation.of(config()).decisions(bug).schedules(BOUND).threads(1).failureDir(null)
+                .replayCommand("mvn -pl ha-testkit test -Dtest=PlantedBugsTest").build();
+        Simulation.Report report = sim.run();
+        assertThat(report.failure()).as("caught within " + BOUND + " schedules").isPresent();
+        RunResult failing = report.failure().get();
+        assertThat(failing.firstViolation().get().rule()).isIn(rules);
+        SimulationFailure f = sim.explain(failing, report.schedules());
+        // Shrunk, and the shrunk schedule replays to the same violation, also from its JSON.
+        assertThat(f.shrunk().schedule().faults().size()).isLessThanOrEqualTo(failing.schedule().faults().size());
+        assertThat(f.shrunk().firstViolation().get().rule()).isEqualTo(failing.firstViolation().get().rule());
+        RunResult again = sim.replay(FaultSchedule.fromJson(f.shrunk().schedule().toJson()), true);
+        assertThat(again.violations()).isEqualTo(f.shrunk().violations());
+        assertThat(again.timeline()).isEqualTo(f.shrunk().timeline());
+        assertThat(f.getMessage()).contains("-Dha4j.seed=" + failing.schedule().seed())
+                .contains("mvn -pl ha-testkit test -Dtest=PlantedBugsTest").contains("VIOLATION");
+        System.out.println("caught after " + report.schedules() + " schedule(s), shrunk to "
+                + f.shrunk().schedule().faults().size() + " fault(s): " + f.shrunk().firstViolation().get() + "\n"
+                + f.shrunk().schedule());
+        return f;
+    }
+
+    @Test
+    void skippingFencingIsCaught() {
+        // The old active keeps running: the world sees two services, or its replica outdated under it.
+        caught(PlantedBugs.skipFencing(), Set.of("world-1", "world-7", "safety-1", "safety-2", "safety-7"));
+    }
+
+    @Test
+    void promotingAStaleReplicaIsCaught() {
+        caught(PlantedBugs.promoteStaleReplica(), Set.of("world-3", "safety-3"));
+    }
+
+    @Test
+    void failingOverOnDatabaseTroubleIsCaught() {
+        caught(PlantedBugs.failOverOnDatabaseTrouble(), Set.of("safety-5"));
+    }
+
+    @Test
+    void failingOverWithoutARestartIsCaught() {
+        caught(PlantedBugs.noRestartBeforeFailover(), Set.of("safety-4"));
+    }
+
+    @Test
+    void ignoringMaintenanceIsCaught() {
+        caught(PlantedBugs.ignoreMaintenance(), Set.of("world-6"));
+    }
+
+    @Test
+    void aFencerThatLiesIsSeenInTheWorld() {
+        Simulation sim = Simulation.of(config()).schedules(BOUND).threads(1).failureDir(null)
+                .weights(FaultWeights.only(FaultWeights.Kind.FENCER_LIES, FaultWeights.Kind.POWER_LOSS,
+                        FaultWeights.Kind.PARTITION, FaultWeights.Kind.HANG)).build();
+        Simulation.Report report = sim.run();
+        assertThat(report.failure()).isPresent();
+        assertThat(report.failure().get().firstViolation().get().rule()).isIn("world-1", "world-7");
+    }
+}

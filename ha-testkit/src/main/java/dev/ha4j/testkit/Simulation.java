@@ -344,10 +344,10 @@ public final class Simulation {
         private String replayCommand = "";
         private final List<String> propertyNames = new ArrayList<>();
         private final List<Property> properties = new ArrayList<>();
-        private boolean strictMaintenance;
+        private boolean strictMaintenance = true;
         private boolean safetyMonitor = true;
-        private boolean rebootDemotes;
-        private boolean strictLiveness;
+        private boolean rebootDemotes = true;
+        private boolean strictLiveness = true;
         private Path failureDir = Path.of(System.getProperty("ha4j.failureDir", "target/ha4j-failures"));
 
         private Builder() {

@@ -12,6 +12,7 @@ import dev.ha4j.core.ReplicaStatus;
 import dev.ha4j.core.RunState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,14 +51,55 @@ public sealed interface Event {
     }
 
     /**
-     * The manager started (or restarted after a crash): it assumes nothing and reconciles.
+     * The manager started (or restarted after a crash): it assumes nothing about the cluster and reconciles
+     * from what it observes, except what only its journal can tell: operator maintenance, a block that waits
+     * for an operator, the restarts that still count, and the highest epoch seen.
      *
      * @param at when
+     * @param recovered what the journal of the previous run says, if there was one
      */
-    record Started(Instant at) implements Event {
-        /** @throws NullPointerException if {@code at} is null */
+    record Started(Instant at, Optional<Recovered> recovered) implements Event {
+        /** @throws NullPointerException if an argument is null */
         public Started {
             Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(recovered, "recovered");
+        }
+
+        /**
+         * A first start, with no journal to recover from.
+         *
+         * @param at when
+         */
+        public Started(Instant at) {
+            this(at, Optional.empty());
+        }
+    }
+
+    /**
+     * What a restarted manager takes over from its previous run's journal (see
+     * {@link Recovered#from(ClusterState)}): everything else it observes afresh.
+     *
+     * @param maintenanceUntil when operator maintenance ends, if it was on
+     * @param blockedReason why the cluster was blocked, if it was
+     * @param restarts the restarts decided, for the escalation window
+     * @param highestEpoch the highest epoch granted so far
+     */
+    record Recovered(Optional<Instant> maintenanceUntil, Optional<String> blockedReason, List<Instant> restarts,
+            Epoch highestEpoch) {
+        /** @throws NullPointerException if an argument is null */
+        public Recovered {
+            Objects.requireNonNull(maintenanceUntil, "maintenanceUntil");
+            Objects.requireNonNull(blockedReason, "blockedReason");
+            restarts = List.copyOf(restarts);
+            Objects.requireNonNull(highestEpoch, "highestEpoch");
+        }
+
+        /**
+         * @param last the last state of the previous run, as replaying its journal gives it
+         * @return what a restarted manager recovers from it
+         */
+        public static Recovered from(ClusterState last) {
+            return new Recovered(last.maintenanceUntil(), last.blockedReason(), last.restarts(), last.highestEpoch());
         }
     }
 

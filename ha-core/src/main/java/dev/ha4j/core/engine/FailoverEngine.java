@@ -114,8 +114,8 @@ public final class FailoverEngine {
             c.onPlanResult(e);
         } else if (event instanceof Event.VerdictReported e) {
             c.onReportedVerdict(e);
-        } else if (event instanceof Event.Started) {
-            c.onStarted();
+        } else if (event instanceof Event.Started e) {
+            c.onStarted(e.recovered());
         } else if (event instanceof Event.LeaseLost e) {
             c.onLeaseLost(e);
         } else if (event instanceof Event.SwitchoverRequested e) {
@@ -181,13 +181,38 @@ public final class FailoverEngine {
 
         // ----------------------------------------------------------------- manager start and reconciliation
 
-        void onStarted() {
+        void onStarted(Optional<Event.Recovered> recovered) {
             Epoch highest = m.highestEpoch;
             long next = m.nextId;
             ClusterState.Mut fresh = initialState().mut();
             copyInto(fresh);
             m.highestEpoch = highest;
             m.nextId = next;
+            if (recovered.isPresent()) {
+                Event.Recovered r = recovered.get();
+                if (r.highestEpoch().isAfter(m.highestEpoch)) {
+                    m.highestEpoch = r.highestEpoch();
+                }
+                m.restarts = List.copyOf(r.restarts());
+                if (r.blockedReason().isPresent()) {
+                    m.phase = Phase.BLOCKED;
+                    m.blockedReason = r.blockedReason().get();
+                    why("manager restarted: the journal says the cluster is BLOCKED (" + m.blockedReason
+                            + "); staying blocked until an operator clears it");
+                    notifyOperator(Notification.Kind.BLOCKED, null, "still blocked after a manager restart: "
+                            + m.blockedReason);
+                    return;
+                }
+                if (r.maintenanceUntil().isPresent() && r.maintenanceUntil().get().isAfter(now)) {
+                    m.maintenanceUntil = r.maintenanceUntil().get();
+                    long id = id();
+                    m.maintenanceTimerId = id;
+                    commands.add(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
+                    why("manager restarted: the journal says maintenance is on until " + m.maintenanceUntil
+                            + "; observing the cluster when it ends");
+                    return;
+                }
+            }
             why("manager started: assuming nothing, observing the cluster");
             reconcile();
         }
@@ -262,7 +287,7 @@ public final class FailoverEngine {
                 }
                 steps.addAll(List.of(Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.PROMOTE, Step.ROUTE));
                 startPlan(new Plan(Kind.ADOPT, a, steps, 0, unknown, initialStage(false, false), 0, false, false,
-                        List.of(), false, "service found running on " + a));
+                        List.of(), false, "service found running on " + a, List.of()));
                 return;
             }
             m.active = null;
@@ -300,7 +325,7 @@ public final class FailoverEngine {
             steps.addAll(List.of(Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.OUTDATE_PEER, Step.PROMOTE,
                     Step.START, Step.WAIT_HEALTHY, Step.ROUTE));
             startPlan(new Plan(Kind.START, target, steps, 0, unknown, initialStage(false, false), 0, false, false,
-                    List.of(), false, "no service running"));
+                    List.of(), false, "no service running", List.of()));
         }
 
         // ----------------------------------------------------------------- probing
@@ -511,8 +536,10 @@ public final class FailoverEngine {
             notifyOperator(Notification.Kind.RESTARTED, a, "restarting the service on " + a + " (restart "
                     + recent.size() + " of " + policy.restartLimit() + " within " + policy.restartWindow() + "): "
                     + cause);
-            startPlan(new Plan(Kind.RESTART, a, List.of(Step.SECURE, Step.START, Step.WAIT_HEALTHY), 0, List.of(a),
-                    initialStage(false, false), 0, false, false, List.of(), false, cause));
+            // A replica can come back secondary after a reboot: check and promote (idempotent) before starting.
+            startPlan(new Plan(Kind.RESTART, a, List.of(Step.SECURE, Step.CHECK_REPLICA, Step.PROMOTE, Step.START,
+                    Step.WAIT_HEALTHY), 0, List.of(a),
+                    initialStage(false, false), 0, false, false, List.of(), false, cause, List.of()));
         }
 
         void failover(String cause, boolean fenceFirst) {
@@ -531,10 +558,23 @@ public final class FailoverEngine {
             why("failing over from " + old + " to " + target + (fenceFirst ? ", fencing " + old + " first" : ""));
             notifyOperator(Notification.Kind.FAILOVER_STARTED, old, "failing over from " + old + " to " + target
                     + ": " + cause);
-            startPlan(new Plan(Kind.FAILOVER, target, List.of(Step.SECURE, Step.ACQUIRE_LEASE, Step.CHECK_REPLICA,
+            startPlan(new Plan(Kind.FAILOVER, target, List.of(Step.SECURE, Step.DEMOTE_OLD, Step.ACQUIRE_LEASE,
+                    Step.CHECK_REPLICA,
                     Step.OUTDATE_PEER, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE), 0,
                     old == null ? List.of() : List.of(old), initialStage(!fenceFirst, fenceFirst), 0, !fenceFirst,
-                    fenceFirst, List.of(), false, cause));
+                    fenceFirst, List.of(), false, cause, List.of()));
+        }
+
+        /** The next standby a failover has not tried yet, in order of preference, or null. */
+        NodeId nextCandidate(Plan p) {
+            for (NodeId n : config.nodes()) {
+                NodeRole role = m.roles.get(n);
+                if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n)
+                        && (role == NodeRole.STANDBY || role == NodeRole.STOPPED)) {
+                    return n;
+                }
+            }
+            return null;
         }
 
         void block(String reason) {
@@ -586,7 +626,7 @@ public final class FailoverEngine {
                         }
                     }
                     case DEMOTE_OLD -> {
-                        NodeId old = p.secured().isEmpty() ? null : p.secured().get(0);
+                        NodeId old = demotable(p);
                         if (old == null) {
                             m.plan = p.next();
                             continue;
@@ -631,6 +671,16 @@ public final class FailoverEngine {
                     default -> throw new IllegalStateException("unknown step " + step);
                 }
             }
+        }
+
+        /** The first secured node that is stopped rather than fenced (a fenced node is off: nothing to demote). */
+        NodeId demotable(Plan p) {
+            for (NodeId n : p.secured()) {
+                if (m.roles.get(n) != NodeRole.FENCED) {
+                    return n;
+                }
+            }
+            return null;
         }
 
         /** The {@code skip}-th secured node other than the target, or null. */
@@ -759,6 +809,11 @@ public final class FailoverEngine {
                                 + " replica on " + p.target() + " is " + r + ", not up to date");
                         ensureProbing();
                         return;
+                    } else if (p.kind() == Kind.FAILOVER && nextCandidate(p) != null) {
+                        NodeId next = nextCandidate(p);
+                        why("the replica on " + p.target() + " is " + r + ": passing over it, failing over to " + next
+                                + " instead");
+                        m.plan = p.retarget(next, p.steps().indexOf(Step.ACQUIRE_LEASE));
                     } else {
                         block("the replica on " + p.target() + " is " + r + ": a replica that is not up to date is"
                                 + " promoted only by an operator's force");
@@ -768,7 +823,7 @@ public final class FailoverEngine {
                 }
                 case DEMOTE_OLD -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
-                    why("demote of " + p.secured().get(0) + ": " + r);
+                    why("demote of " + demotable(p) + ": " + r + (r.isOk() ? "" : " (it is confirmed stopped; continuing)"));
                     m.plan = p.next();
                     run();
                 }
@@ -961,7 +1016,7 @@ public final class FailoverEngine {
             startPlan(new Plan(Kind.SWITCHOVER, target, List.of(Step.PRECHECK_REPLICA, Step.SECURE, Step.DEMOTE_OLD,
                     Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE),
                     0, List.of(old), initialStage(true, false), 0, true, false, List.of(), false,
-                    "operator switchover"));
+                    "operator switchover", List.of()));
         }
 
         void onMaintenance(Event.MaintenanceRequested e) {
@@ -1088,7 +1143,7 @@ public final class FailoverEngine {
             why("lease " + lost + " lost (" + e.reason() + "): stopping the service on " + a
                     + " so that no node acts without the lease");
             startPlan(new Plan(Kind.RELINQUISH, a, List.of(Step.SECURE, Step.DEMOTE_OLD), 0, List.of(a),
-                    initialStage(true, false), 0, true, false, List.of(), false, "lease lost"));
+                    initialStage(true, false), 0, true, false, List.of(), false, "lease lost", List.of()));
         }
     }
 }

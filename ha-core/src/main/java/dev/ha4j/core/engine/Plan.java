@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param secured nodes made sure out by this plan, in order
  * @param force whether the target's replica is promoted by an operator's force
  * @param cause why the plan was started
+ * @param passedOver candidates a failover already gave up on because their replica was not up to date
  */
 public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<NodeId> secureQueue, Stage stage,
         int subIndex, boolean unrouteFirst, boolean fenceFirst, List<NodeId> secured, boolean force,
-        String cause) {
+        String cause, List<NodeId> passedOver) {
 
     /** What a plan is for. */
     public enum Kind {
@@ -106,6 +107,7 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
         Objects.requireNonNull(stage, "stage");
         secured = List.copyOf(secured);
         Objects.requireNonNull(cause, "cause");
+        passedOver = List.copyOf(passedOver);
     }
 
     /** @return the current step, empty when all are done */
@@ -119,12 +121,12 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
 
     Plan next() {
         return new Plan(kind, target, steps, index + 1, secureQueue, stage, 0, unrouteFirst, fenceFirst, secured,
-                force, cause);
+                force, cause, passedOver);
     }
 
     Plan withStage(Stage s, int sub) {
         return new Plan(kind, target, steps, index, secureQueue, s, sub, unrouteFirst, fenceFirst, secured, force,
-                cause);
+                cause, passedOver);
     }
 
     Plan withSubIndex(int sub) {
@@ -135,12 +137,26 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
         List<NodeId> done = new java.util.ArrayList<>(secured);
         done.add(secureQueue.get(0));
         return new Plan(kind, target, steps, index, secureQueue.subList(1, secureQueue.size()), nextStage, 0,
-                unrouteFirst, fenceFirst, done, force, cause);
+                unrouteFirst, fenceFirst, done, force, cause, passedOver);
     }
 
     Plan withForce(boolean f) {
         return new Plan(kind, target, steps, index, secureQueue, stage, subIndex, unrouteFirst, fenceFirst, secured,
-                f, cause);
+                f, cause, passedOver);
+    }
+
+    /**
+     * A failover that moves on to another candidate: the lease is taken again for it.
+     *
+     * @param next the next candidate
+     * @param acquireAt the index of the ACQUIRE_LEASE step
+     * @return the plan aimed at {@code next}
+     */
+    Plan retarget(NodeId next, int acquireAt) {
+        List<NodeId> over = new java.util.ArrayList<>(passedOver);
+        over.add(target);
+        return new Plan(kind, next, steps, acquireAt, secureQueue, stage, 0, unrouteFirst, fenceFirst, secured, force,
+                cause, over);
     }
 
     /** @return the node being made sure out, if securing */

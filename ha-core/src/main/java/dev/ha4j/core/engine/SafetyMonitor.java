@@ -87,7 +87,11 @@ public final class SafetyMonitor {
         steps++;
         List<String> v = new ArrayList<>();
         ClusterState after = t.state();
-        learn(event);
+        // Only results the engine waited for count: a late answer it ignored must not vouch for anything.
+        if (!(event instanceof Event.Result r) || event instanceof Event.ProbeCompleted
+                || event instanceof Event.TimerFired || r.commandId() == before.pendingCommandId()) {
+            learn(event);
+        }
         // 8: reasons, notifications, blocked stays blocked
         if (t.reason().isBlank() || (!t.commands().isEmpty() && t.reason().equals("no change"))) {
             v.add("8: a decision with commands " + t.commands() + " has no reason");

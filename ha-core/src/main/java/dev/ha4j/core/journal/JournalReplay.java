@@ -1,6 +1,7 @@
 package dev.ha4j.core.journal;
 
 import dev.ha4j.core.engine.ClusterState;
+import dev.ha4j.core.engine.Event;
 import dev.ha4j.core.engine.FailoverEngine;
 import dev.ha4j.core.engine.Transition;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Replays a journal's events through a fresh engine and checks that it decides exactly what was recorded:
- * the same commands, phase and reason for every entry. A mismatch means the configuration or the engine
+ * the same commands, phase and reason for every entry. A journal may span several runs of a manager; each
+ * {@link Event.Started} entry begins a run from a fresh engine, as the manager did. A mismatch means the configuration or the engine
  * version differs from the one that wrote the journal, or the journal was altered.
  *
  * <p>Stateless and thread-safe.
@@ -38,7 +40,7 @@ public final class JournalReplay {
         Objects.requireNonNull(entries, "entries");
         ClusterState state = engine.initialState();
         for (JournalEntry e : entries) {
-            Transition t = engine.apply(state, e.event());
+            Transition t = engine.apply(startOf(engine, state, e), e.event());
             if (!t.commands().equals(e.commands())) {
                 return Optional.of(new Mismatch(e.seq(), "commands: recorded " + e.commands() + ", replayed "
                         + t.commands()));
@@ -54,5 +56,28 @@ public final class JournalReplay {
             state = t.state();
         }
         return Optional.empty();
+    }
+
+    /**
+     * The state at the end of a journal: what a restarted manager recovers from
+     * ({@link dev.ha4j.core.engine.Event.Recovered#from(ClusterState)}).
+     *
+     * @param engine an engine with the configuration the journal was written under
+     * @param entries the journal
+     * @return the state after its last entry; the initial state for an empty journal
+     * @throws NullPointerException if an argument is null
+     */
+    public static ClusterState lastState(FailoverEngine engine, List<JournalEntry> entries) {
+        Objects.requireNonNull(engine, "engine");
+        ClusterState state = engine.initialState();
+        for (JournalEntry e : entries) {
+            state = engine.apply(startOf(engine, state, e), e.event()).state();
+        }
+        return state;
+    }
+
+    /** Each run of a manager began from a fresh engine: a Started entry marks where one did. */
+    private static ClusterState startOf(FailoverEngine engine, ClusterState state, JournalEntry e) {
+        return e.event() instanceof Event.Started ? engine.initialState() : state;
     }
 }

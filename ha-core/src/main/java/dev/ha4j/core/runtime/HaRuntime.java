@@ -25,6 +25,7 @@ import dev.ha4j.core.engine.Observation;
 import dev.ha4j.core.engine.Timer;
 import dev.ha4j.core.engine.Transition;
 import dev.ha4j.core.journal.JournalEntry;
+import dev.ha4j.core.journal.JournalReplay;
 import dev.ha4j.core.spi.Coordinator;
 import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.core.spi.HealthProbe;
@@ -57,7 +58,9 @@ import org.slf4j.MDC;
  * The imperative shell around the {@link FailoverEngine}: it feeds events into the engine on one serial event
  * loop, executes the engine's commands through the SPIs on worker threads, each with a deadline it enforces
  * (a call that overruns is interrupted and answered with a timed-out result), journals every decision, and
- * publishes typed events to listeners.
+ * publishes typed events to listeners. Started again over the same journal, it recovers what only the journal
+ * can tell (operator maintenance, a block waiting for an operator, the restarts that still count) and observes
+ * everything else afresh.
  *
  * <pre>{@code
  * HaRuntime ha = HaRuntime.builder()
@@ -145,7 +148,32 @@ public final class HaRuntime implements AutoCloseable {
     public void start() {
         checkOpen();
         if (started.compareAndSet(false, true)) {
-            post(() -> new Event.Started(now()));
+            scheduler.execute(() -> handle(new Event.Started(now(), recover())));
+        }
+    }
+
+    /**
+     * Reads what the previous run's journal says the engine must not forget (maintenance, a block, restarts,
+     * the highest epoch); runs on the event loop before the first event.
+     */
+    private Optional<Event.Recovered> recover() {
+        if (journal == null) {
+            return Optional.empty();
+        }
+        try {
+            List<JournalEntry> entries = journal.readAll();
+            if (entries.isEmpty()) {
+                return Optional.empty();
+            }
+            seq = entries.get(entries.size() - 1).seq();
+            Event.Recovered r = Event.Recovered.from(JournalReplay.lastState(engine, entries));
+            LOG.info("recovered from {} journal entries: maintenance until {}, blocked: {}, {} restart(s) counting",
+                    entries.size(), r.maintenanceUntil().orElse(null), r.blockedReason().orElse("no"),
+                    r.restarts().size());
+            return Optional.of(r);
+        } catch (RuntimeException e) {
+            LOG.error("cannot recover from the journal ({}); starting without its memory", e.toString());
+            return Optional.empty();
         }
     }
 

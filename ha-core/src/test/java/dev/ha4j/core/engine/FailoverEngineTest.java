@@ -445,6 +445,90 @@ class FailoverEngineTest {
     }
 
     @Test
+    void restartPromotesAReplicaThatCameBackSecondary() {
+        TestWorld w = running(fast().build());
+        w.node("a").replicaRole = dev.ha4j.core.ReplicaRole.SECONDARY;
+        w.node("a").running = false;
+        int from = w.commands.size();
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.commands.subList(from, w.commands.size())).filteredOn(Command::acts)
+                .extracting(c -> c.getClass().getSimpleName())
+                .containsExactly("StopService", "Promote", "StartService");
+        assertThat(w.node("a").replicaRole).isEqualTo(dev.ha4j.core.ReplicaRole.PRIMARY);
+        w.assertSafe();
+    }
+
+    @Test
+    void failoverPassesOverAStandbyWhoseReplicaIsNotUpToDate() {
+        TestWorld w = world(fast().build(), "a", "b", "c");
+        w.start();
+        w.runFor(Duration.ofSeconds(30));
+        w.node("b").unreachable = true;
+        w.node("a").unreachable = true;
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(w.state.active()).contains(NodeId.of("c"));
+        assertThat(w.commands).filteredOn(c -> c instanceof Command.AcquireLease)
+                .extracting(c -> ((Command.AcquireLease) c).node().name()).containsExactly("a", "b", "c");
+        assertThat(w.transitions).anyMatch(t -> t.reason().contains("passing over it, failing over to c"));
+        w.assertSafe();
+    }
+
+    @Test
+    void failoverDemotesAStoppedOldActiveButNotAFencedOne() {
+        TestWorld w = running(fast().restarts(1, Duration.ofHours(1)).react(FailureKind.ERROR, Reaction.FAILOVER)
+                .build());
+        w.node("a").verdict = ProbeResult.failed(FailureKind.ERROR, "ERROR");
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.state.active()).contains(B);
+        assertThat(w.commands).filteredOn(c -> c instanceof Command.Demote d && d.node().equals(A)).hasSize(1);
+        assertThat(w.node("a").replicaRole).isEqualTo(dev.ha4j.core.ReplicaRole.SECONDARY);
+        TestWorld f = running(fast().build());
+        f.node("a").unreachable = true;
+        f.runFor(Duration.ofMinutes(1));
+        assertThat(f.state.active()).contains(B);
+        assertThat(f.count(Command.Demote.class)).isZero();
+        w.assertSafe();
+        f.assertSafe();
+    }
+
+    @Test
+    void aRestartedManagerKeepsMaintenanceFromItsJournal() {
+        TestWorld w = running(fast().build());
+        w.feed(new Event.MaintenanceRequested(w.now, true, Duration.ofMinutes(30)));
+        Event.Recovered memory = Event.Recovered.from(w.state);
+        w.node("a").running = false;
+        w.state = w.engine.initialState();
+        long acting = w.commands.stream().filter(Command::acts).count();
+        w.feed(new Event.Started(w.now, Optional.of(memory)));
+        assertThat(w.state.inMaintenance()).isTrue();
+        w.runFor(Duration.ofMinutes(29));
+        assertThat(w.commands.stream().filter(Command::acts).count()).isEqualTo(acting);
+        w.runFor(Duration.ofMinutes(2));
+        assertThat(w.phase()).isEqualTo(Phase.RUNNING);
+        assertThat(w.node("a").running).isTrue();
+    }
+
+    @Test
+    void aRestartedManagerStaysBlockedAndRemembersRestarts() {
+        TestWorld w = running(fast().build());
+        w.node("a").running = false;
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.state.restarts()).hasSize(1);
+        Event.Recovered counted = Event.Recovered.from(w.state);
+        w.node("a").verdict = ProbeResult.failed(FailureKind.START_FAILED, "404");
+        w.runFor(Duration.ofMinutes(1));
+        assertThat(w.phase()).isEqualTo(Phase.BLOCKED);
+        Event.Recovered blocked = Event.Recovered.from(w.state);
+        Transition t = w.engine.apply(w.engine.initialState(), new Event.Started(w.now, Optional.of(blocked)));
+        assertThat(t.state().phase()).isEqualTo(Phase.BLOCKED);
+        assertThat(t.commands()).noneMatch(Command::acts).noneMatch(c -> c instanceof Command.Observe);
+        Transition c = w.engine.apply(w.engine.initialState(), new Event.Started(w.now, Optional.of(counted)));
+        assertThat(c.state().restarts()).hasSize(1);
+        assertThat(c.state().highestEpoch()).isEqualTo(Epoch.of(1));
+    }
+
+    @Test
     void switchoverMovesTheServiceInOrder() {
         TestWorld w = running(fast().build());
         int from = w.commands.size();

@@ -174,6 +174,33 @@ class HaRuntimeTest {
     }
 
     @Test
+    void aNewRuntimeOverTheSameJournalRemembersMaintenanceAndReplaysAcrossRuns() throws Exception {
+        Path journal = dir.resolve("journal.jsonl");
+        runtime = builder(journal).build();
+        runtime.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.status().phase() == Phase.RUNNING);
+        runtime.maintenance(true, Duration.ofMinutes(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.status().maintenanceUntil().isPresent());
+        runtime.close();
+        infra.running.put(A, false);
+
+        runtime = builder(journal).build();
+        runtime.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.status().decisions() > 0
+                && runtime.status().lastDecision().contains("maintenance is on"));
+        Thread.sleep(300);
+        assertThat(runtime.status().maintenanceUntil()).isPresent();
+        assertThat(infra.running.getOrDefault(A, false)).as("nothing started during maintenance").isFalse();
+        runtime.maintenance(false, Duration.ZERO);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runtime.status().phase() == Phase.RUNNING);
+        runtime.close();
+        List<JournalEntry> entries = JsonLinesJournal.read(journal);
+        assertThat(entries.stream().filter(e -> e.event() instanceof Event.Started)).hasSize(2);
+        assertThat(entries).extracting(JournalEntry::seq).doesNotHaveDuplicates();
+        assertThat(JournalReplay.verify(new FailoverEngine(config()), entries)).isEmpty();
+    }
+
+    @Test
     void statusIsJson() throws Exception {
         runtime = builder(dir.resolve("j")).build();
         assertThat(runtime.status().phase()).isEqualTo(Phase.RECONCILING);

@@ -212,11 +212,13 @@ public final class EngineSimulator {
                     case K_RESTART -> {
                         if ((Integer) queue.headPayload == incarnation && !managerUp) {
                             managerUp = true;
+                            // What its journal tells a restarted manager: the last state's memory, nothing else.
+                            Event.Recovered journal = Event.Recovered.from(state);
                             state = decisions.initialState();
                             java.util.Arrays.fill(armed, 0);
                             checker.managerRestarted();
-                            line("MANAGER", "restarts, knowing nothing");
-                            feed(new Event.Started(at()));
+                            line("MANAGER", "restarts, knowing only its journal");
+                            feed(new Event.Started(at(), Optional.of(journal)));
                         }
                     }
                     case K_OPERATOR -> {
@@ -505,10 +507,10 @@ public final class EngineSimulator {
         private final List<String> propertyNames = new ArrayList<>();
         private final List<Property> properties = new ArrayList<>();
         private int minEvents = 50;
-        private boolean strictMaintenance;
+        private boolean strictMaintenance = true;
         private boolean safetyMonitor = true;
-        private boolean rebootDemotes;
-        private boolean strictLiveness;
+        private boolean rebootDemotes = true;
+        private boolean strictLiveness = true;
 
         private Builder(ClusterConfig config) {
             this.config = config;
@@ -543,8 +545,7 @@ public final class EngineSimulator {
 
         /**
          * @param strict whether operator maintenance must survive a manager crash (DESIGN: a restarted manager
-         *     reconciles from its journal); the engine of ha-core 0.1 keeps it in memory only, so the default is
-         *     false
+         *     reconciles from its journal); default true (false only to study an engine that keeps it in memory)
          * @return this builder
          */
         public Builder strictMaintenance(boolean strict) {
@@ -564,8 +565,7 @@ public final class EngineSimulator {
 
         /**
          * @param on whether a node that loses power comes back with its replica SECONDARY, as DRBD does by
-         *     default; the engine of ha-core 0.1 restarts in place after such a reboot without promoting again
-         *     (rule world-7), so the default is false (the replica keeps its role)
+         *     default (default true; false keeps the replica's role across a power loss)
          * @return this builder
          */
         public Builder rebootDemotes(boolean on) {
@@ -575,9 +575,8 @@ public final class EngineSimulator {
 
         /**
          * @param strict whether the failover liveness bound applies as soon as <em>some</em> healthy standby
-         *     exists (the issue's wording); the engine of ha-core 0.1 fails over to the first standby by
-         *     preference and blocks if that one is dead, so the default applies the bound only when every other
-         *     node is a healthy standby
+         *     exists (the issue's wording; default true); false applies it only when every other node is a
+         *     healthy standby
          * @return this builder
          */
         public Builder strictLiveness(boolean strict) {

@@ -8,6 +8,7 @@ import dev.ha4j.core.config.ClusterConfig;
 import dev.ha4j.core.config.Policy;
 import dev.ha4j.core.engine.ClusterState;
 import dev.ha4j.core.engine.Phase;
+import dev.ha4j.core.journal.InMemoryJournal;
 import dev.ha4j.core.runtime.HaRuntime;
 import dev.ha4j.core.runtime.RuntimeEvent;
 import dev.ha4j.testkit.Fault;
@@ -25,7 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The runtime-level simulator: the real {@link HaRuntime} (engine, event loop, deadlines, journal-free)
+ * The runtime-level simulator: the real {@link HaRuntime} (engine, event loop, deadlines, journal)
  * runs on a {@link VirtualScheduler} with the simulated SPIs ({@link SimulatedNodes}, {@link SimulatedFencer},
  * {@link SimulatedReplicator}, {@link SimulatedRouter}, {@link SimulatedCoordinator}) over a
  * {@link SimulatedWorld}, driven by the same fault schedules and checked by the same invariants as the
@@ -81,6 +82,8 @@ public final class RuntimeSimulator {
         final SimulatedCoordinator coordinator;
         final Map<Notification.Kind, Integer> notified = new EnumMap<>(Notification.Kind.class);
         HaRuntime runtime;
+        /** The managers' journal: it outlives a manager crash, like a file on disk. */
+        final InMemoryJournal journal = new InMemoryJournal();
         ClusterState last;
         Phase phase = Phase.RECONCILING;
         long events;
@@ -122,7 +125,7 @@ public final class RuntimeSimulator {
         HaRuntime newRuntime() {
             HaRuntime.Builder b = HaRuntime.builder().config(config).scheduler(scheduler).probe(nodes)
                     .serviceControl(nodes).replicator(replicator).router(router).coordinator(coordinator)
-                    .deadlineSlack(Duration.ofSeconds(1));
+                    .journal(journal).deadlineSlack(Duration.ofSeconds(1));
             for (String level : policy.fencingLevels()) {
                 b.fencer(level, fencer);
             }
@@ -145,6 +148,13 @@ public final class RuntimeSimulator {
                 line("EVENT", Describe.event(d.event()));
                 line("  DECIDE", "[" + phase + "] " + d.transition().reason() + Describe.commands(d.transition().commands()));
             }
+            // The runtime posts operator requests behind what is already queued: the window opens (and a force
+            // counts) when its engine actually takes the request.
+            if (d.event() instanceof dev.ha4j.core.engine.Event.MaintenanceRequested m) {
+                checker.maintenance(m.on(), m.duration(), scheduler.nowMillis());
+            } else if (d.event() instanceof dev.ha4j.core.engine.Event.ClearRequested c) {
+                checker.operatorForced(c.forcePromote().map(world::index).orElse(-1));
+            }
             checker.step(before, d.event(), d.transition(), scheduler.nowMillis());
             if (recovering && !operatorPending && clears < 4 && phase == Phase.BLOCKED) {
                 operatorPending = true;
@@ -163,8 +173,6 @@ public final class RuntimeSimulator {
             clears++;
             line("OPERATOR", "repairs what is still broken, ends maintenance and clears failures");
             world.recover(scheduler.nowMillis());
-            checker.maintenance(false, Duration.ZERO, scheduler.nowMillis());
-            checker.operatorForced(-1);
             runtime.maintenance(false, Duration.ZERO);
             runtime.clearFailures(Optional.empty());
         }
@@ -199,7 +207,7 @@ public final class RuntimeSimulator {
                     scheduler.schedule(scheduler.now().plus(m.downtime()), () -> {
                         managerUp = true;
                         checker.managerRestarted();
-                        line("MANAGER", "restarts, knowing nothing");
+                        line("MANAGER", "restarts, knowing only its journal");
                         runtime = newRuntime();
                         runtime.start();
                     });
@@ -217,14 +225,12 @@ public final class RuntimeSimulator {
                 return;
             }
             if (f instanceof Fault.Maintenance m) {
-                checker.maintenance(m.on(), m.length(), now);
                 runtime.maintenance(m.on(), m.length());
                 return;
             }
             if (f instanceof Fault.OperatorClear c) {
                 int i = c.forcePromote().map(world::indexOrMinus).orElse(-1);
                 if (c.forcePromote().isEmpty() || i >= 0) {
-                    checker.operatorForced(i);
                     runtime.clearFailures(i < 0 ? Optional.empty() : Optional.of(world.nodes[i].id));
                 }
                 return;
@@ -282,7 +288,7 @@ public final class RuntimeSimulator {
         private final ClusterConfig config;
         private final List<String> propertyNames = new ArrayList<>();
         private final List<Property> properties = new ArrayList<>();
-        private boolean rebootDemotes;
+        private boolean rebootDemotes = true;
 
         private Builder(ClusterConfig config) {
             this.config = config;

@@ -194,20 +194,24 @@ public final class FailoverEngine {
                     m.highestEpoch = r.highestEpoch();
                 }
                 m.restarts = List.copyOf(r.restarts());
-                if (r.blockedReason().isPresent()) {
-                    m.phase = Phase.BLOCKED;
-                    m.blockedReason = r.blockedReason().get();
-                    why("manager restarted: the journal says the cluster is BLOCKED (" + m.blockedReason
-                            + "); staying blocked until an operator clears it");
-                    notifyOperator(Notification.Kind.BLOCKED, null, "still blocked after a manager restart: "
-                            + m.blockedReason);
-                    return;
-                }
-                if (r.maintenanceUntil().isPresent() && r.maintenanceUntil().get().isAfter(now)) {
+                boolean maintenance = r.maintenanceUntil().isPresent() && r.maintenanceUntil().get().isAfter(now);
+                if (maintenance) {
                     m.maintenanceUntil = r.maintenanceUntil().get();
                     long id = id();
                     m.maintenanceTimerId = id;
                     commands.add(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
+                }
+                if (r.blockedReason().isPresent()) {
+                    m.phase = Phase.BLOCKED;
+                    m.blockedReason = r.blockedReason().get();
+                    why("manager restarted: the journal says the cluster is BLOCKED (" + m.blockedReason
+                            + "); staying blocked until an operator clears it"
+                            + (maintenance ? "; maintenance is on until " + m.maintenanceUntil : ""));
+                    notifyOperator(Notification.Kind.BLOCKED, null, "still blocked after a manager restart: "
+                            + m.blockedReason);
+                    return;
+                }
+                if (maintenance) {
                     why("manager restarted: the journal says maintenance is on until " + m.maintenanceUntil
                             + "; observing the cluster when it ends");
                     return;

@@ -526,6 +526,17 @@ class FailoverEngineTest {
         Transition c = w.engine.apply(w.engine.initialState(), new Event.Started(w.now, Optional.of(counted)));
         assertThat(c.state().restarts()).hasSize(1);
         assertThat(c.state().highestEpoch()).isEqualTo(Epoch.of(1));
+        // Blocked and in maintenance: both survive, and clearing the block during maintenance starts nothing.
+        w.feed(new Event.MaintenanceRequested(w.now, true, Duration.ofMinutes(30)));
+        Event.Recovered both = Event.Recovered.from(w.state);
+        w.state = w.engine.initialState();
+        w.feed(new Event.Started(w.now, Optional.of(both)));
+        assertThat(w.phase()).isEqualTo(Phase.BLOCKED);
+        assertThat(w.state.inMaintenance()).isTrue();
+        long acting = w.commands.stream().filter(Command::acts).count();
+        w.feed(new Event.ClearRequested(w.now, Optional.empty()));
+        w.runFor(Duration.ofMinutes(29));
+        assertThat(w.commands.stream().filter(Command::acts).count()).isEqualTo(acting);
     }
 
     @Test

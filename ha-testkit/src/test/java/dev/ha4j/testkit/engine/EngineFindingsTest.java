@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Three gaps the simulator found in an earlier engine, each kept as a minimal replayable schedule and as a search
  * over the strict world model (now the default): a restart in place after a reboot that left the replica
- * secondary (F1), operator maintenance forgotten by a restarted manager (F2), and a failover that blocked on a
- * dead standby although a healthy one existed (F3). The engine closes all three; these tests fail if one
+ * secondary (F1), operator maintenance forgotten by a restarted manager (F2, and F4: while also blocked), and a
+ * failover that blocked on a dead standby although a healthy one existed (F3). The engine closes all three; these tests fail if one
  * comes back.
  */
 class EngineFindingsTest {
@@ -50,6 +50,21 @@ class EngineFindingsTest {
         assertThat(minimal.violations()).as(minimal.timeline().map(t -> t.render(40)).orElse("")).isEmpty();
         assertThat(minimal.finalPhase()).isNotEqualTo(dev.ha4j.core.engine.Phase.BLOCKED);
     }
+
+    /** F4: a manager restarted while blocked and in maintenance keeps both; clearing the block starts nothing. */
+    @Test
+    void aRestartedManagerKeepsMaintenanceWhileBlocked() {
+        Simulation sim = Simulation.ofRandomConfigs(RandomConfigs::random).failureDir(null).build();
+        RunResult minimal = sim.replay(FaultSchedule.fromJson(F4), true);
+        assertThat(minimal.violations()).as(minimal.timeline().map(t -> t.render(40)).orElse("")).isEmpty();
+    }
+
+    /** Found by the first million-schedule search after F2's fix (seed 777037234). */
+    static final String F4 = "{\"seed\":777037234,\"horizon\":\"PT3M35.098S\",\"faults\":["
+            + "{\"type\":\"PowerLoss\",\"at\":\"PT0S\",\"node\":\"n0\",\"duration\":\"PT51S\"},"
+            + "{\"type\":\"Maintenance\",\"at\":\"PT2M54S\",\"on\":true,\"length\":\"PT1H16M29S\"},"
+            + "{\"type\":\"ManagerCrash\",\"at\":\"PT2M54S\",\"downtime\":\"PT3S\"},"
+            + "{\"type\":\"OperatorClear\",\"at\":\"PT3M35S\",\"forcePromote\":null}]}";
 
     /** 3 nodes; n1 dies unnoticed at once; n0 dies later: the failover picks n1 and blocks; n2 is healthy. */
     static final String F3 = "{\"seed\":2000085859,\"horizon\":\"PT3M31.633S\",\"faults\":["

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Skips a test whose prerequisite is missing, unless the system property {@code ha4j.it.required} is "1" (CI),
- * where a missing prerequisite is a failure.
+ * where a missing prerequisite is a failure. The same rule as {@code dev.ha4j.testkit.Prerequisites}, which
+ * ha-core's tests cannot use: ha-testkit depends on ha-core.
  */
 final class Prerequisites {
     private Prerequisites() {

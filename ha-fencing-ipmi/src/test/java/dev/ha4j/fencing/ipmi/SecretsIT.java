@@ -105,7 +105,7 @@ class SecretsIT {
 
     @Test
     void passwordFromTheEnvironment() {
-        Prerequisites.require(System.getenv("HA4J_IPMI_TEST_PASSWORD") != null,
+        dev.ha4j.testkit.Prerequisites.require(System.getenv("HA4J_IPMI_TEST_PASSWORD") != null,
                 "HA4J_IPMI_TEST_PASSWORD is not set (the module's failsafe configuration sets it)");
         BmcConfig bmc = BmcConfig.custom().host("127.0.0.1").port(sim.port()).user(IpmiSimulator.ADMIN)
                 .passwordFromEnvironment("HA4J_IPMI_TEST_PASSWORD").build();

@@ -7,7 +7,7 @@ import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.HealthStatus;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.ProbeResult;
-import dev.ha4j.probe.http.support.Prerequisites;
+import dev.ha4j.testkit.Prerequisites;
 import dev.ha4j.probe.http.support.RawServer;
 import dev.ha4j.probe.http.support.StatusServer;
 import dev.ha4j.probe.http.support.StatusServer.Answer;

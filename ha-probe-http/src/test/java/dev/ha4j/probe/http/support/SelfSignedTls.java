@@ -1,5 +1,6 @@
 package dev.ha4j.probe.http.support;
 
+import dev.ha4j.testkit.Prerequisites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -32,6 +32,7 @@ public final class PoweredNodes implements ServiceControl {
     private final ServiceControl processes;
     private final Map<NodeId, Boolean> power = new ConcurrentHashMap<>();
     private final Map<NodeId, Boolean> cut = new ConcurrentHashMap<>();
+    private final Map<NodeId, Boolean> switchCut = new ConcurrentHashMap<>();
 
     /**
      * @param processes the real process control behind the power switches
@@ -56,6 +57,16 @@ public final class PoweredNodes implements ServiceControl {
     /** @param node the node whose network to restore */
     public void restoreNetwork(NodeId node) {
         cut.remove(node);
+    }
+
+    /**
+     * Makes a node's power switch stop answering, like a BMC that is down: fencing that node then times out
+     * and its power state is unknown.
+     *
+     * @param node the node whose switch to cut off
+     */
+    public void cutSwitch(NodeId node) {
+        switchCut.put(node, true);
     }
 
     /**
@@ -135,6 +146,12 @@ public final class PoweredNodes implements ServiceControl {
         return new Fencer() {
             @Override
             public FenceResult fence(NodeId node, FenceAction action, Duration timeout) {
+                if (switchCut.getOrDefault(node, false)) {
+                    // A switch that does not answer: nothing is known until the deadline, then nothing still.
+                    LockSupport.parkNanos(Math.max(0, timeout.toNanos()));
+                    return FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "power switch of " + node
+                            + " does not answer");
+                }
                 if (action == FenceAction.ON) {
                     power.put(node, true);
                     return FenceResult.ok(PowerState.ON, "powered on");
@@ -152,6 +169,9 @@ public final class PoweredNodes implements ServiceControl {
 
             @Override
             public PowerState status(NodeId node, Duration timeout) {
+                if (switchCut.getOrDefault(node, false)) {
+                    return PowerState.UNKNOWN;
+                }
                 return on(node) ? PowerState.ON : PowerState.OFF;
             }
 

@@ -35,16 +35,18 @@ import org.junit.jupiter.api.Test;
  * are closed by the kit after each test.
  *
  * <pre>{@code
- * class IpmiFencerCompatibilityTest extends FencerContract {
- *     private final IpmiSim sim = IpmiSim.start();      // your simulator on 127.0.0.1
+ * class MyPduFencerCompatibilityTest extends FencerContract {
+ *     private final PduSimulator pdu = PduSimulator.start();   // your device's simulator on 127.0.0.1
  *
- *     @AfterEach void stopSim() { sim.close(); }
+ *     @AfterEach void stopPdu() { pdu.close(); }
  *
- *     @Override protected Fencer newFencer() { return IpmiFencer.builder().node(node(), sim.address(), PASSWORD).build(); }
- *     @Override protected Fencer newUnreachableFencer() { return IpmiFencer.builder().node(node(), closedPort(), PASSWORD).build(); }
+ *     @Override protected Fencer newFencer() { return new MyPduFencer(pdu.address(), PASSWORD); }
+ *     @Override protected Fencer newUnreachableFencer() { return new MyPduFencer(closedPort(), PASSWORD); }
  *     @Override protected Set<String> secrets() { return Set.of(PASSWORD.revealAsString()); }
  * }
  * }</pre>
+ *
+ * <p>{@code IpmiFencerContractIT} in ha-fencing-ipmi is a real example, against {@code ipmi_sim}.
  *
  * <p>Rules checked: OFF is verified and idempotent (off twice gives two verified-off results and status
  * OFF); ON and REBOOT end ON; every action returns within {@link #timeout()} plus {@link #slack()}; an

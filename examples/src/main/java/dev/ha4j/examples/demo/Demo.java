@@ -226,7 +226,12 @@ public final class Demo {
             cfg.bmc(n, sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build());
             say("BMC of " + n + ": ipmi_sim on 127.0.0.1:" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
         }
-        return new BmcPowerFencer(IpmiFencer.create(cfg.build()), nodes);
+        IpmiFencer ipmi = IpmiFencer.create(cfg.build());
+        for (NodeId n : List.of(A, B)) {
+            // The lab's chassis starts powered off; a node's BMC must read ON before it runs anything.
+            say("power on " + n + " over IPMI: " + ipmi.fence(n, FenceAction.ON, Duration.ofSeconds(5)));
+        }
+        return new BmcPowerFencer(ipmi, nodes);
     }
 
     private void print(RuntimeEvent.DecisionMade d) {

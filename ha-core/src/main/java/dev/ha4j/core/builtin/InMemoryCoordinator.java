@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#lastEpoch(Epoch)} to keep that promise across restarts). A lease may have a time to live
  * measured on an injected {@link Clock}; an expired lease is dropped and listeners are told the next time the
  * coordinator is used or {@link #checkExpiry()} is called (there is no timer thread). The holder keeps a lease
- * alive with {@link #renew(Lease)}. {@link #expire()} and {@link #revoke(String)} make it lose the lease at once,
+ * alive with {@link #renew(Lease)}; {@link dev.ha4j.core.runtime.HaRuntime} does not renew leases (a
+ * coordination service such as ZooKeeper keeps its session alive by itself), so with a time to live the embedding
+ * code must renew, or the runtime will stop the service and take a new lease at every expiry. Without one (the
+ * default) a lease lasts until it is superseded, revoked or expired on purpose. {@link #expire()} and {@link #revoke(String)} make it lose the lease at once,
  * as a ZooKeeper session loss would.
  *
  * <p>Listeners are told when a lease is lost: expired, revoked, or superseded by a grant to <em>another</em>

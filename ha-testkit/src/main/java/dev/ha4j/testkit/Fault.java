@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <p>Node names are plain strings so that a saved schedule stays readable; a fault naming a node that the
  * cluster does not have is ignored by the simulator. Network endpoints of a {@link Partition} are
- * {@code "manager"}, {@code "router"}, {@code "coordinator"}, {@code "node:NAME"} and {@code "bmc:NAME"}.
+ * {@code "manager"}, {@code "router"}, {@code "coordinator"}, {@code "node:NAME"} and {@code "bmc:NAME"}; a
+ * {@link Stall} names one of them but the manager.
  *
  * <p>All faults are immutable records and thread-safe.
  */
@@ -43,7 +44,8 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Fault.Switchover.class, name = "Switchover"),
     @JsonSubTypes.Type(value = Fault.Maintenance.class, name = "Maintenance"),
     @JsonSubTypes.Type(value = Fault.OperatorClear.class, name = "OperatorClear"),
-    @JsonSubTypes.Type(value = Fault.Recover.class, name = "Recover")
+    @JsonSubTypes.Type(value = Fault.Recover.class, name = "Recover"),
+    @JsonSubTypes.Type(value = Fault.Stall.class, name = "Stall")
 })
 public sealed interface Fault {
     /** @return when the fault happens, measured from the start of the run */
@@ -822,6 +824,57 @@ public sealed interface Fault {
         @Override
         public String describe() {
             return "everything is repaired; the operator ends maintenance and clears failures";
+        }
+    }
+
+    /**
+     * Calls from the manager to {@code endpoint} stall: the endpoint takes each request and answers none until
+     * the stall ends, then carries the requests out in the order they came, as if made at that moment, and
+     * answers each. An SPI call to it therefore overruns its own deadline, the runtime's watchdog answers it as
+     * timed out, and the real answer (and its effect) arrives later. A node that loses power (or is fenced)
+     * meanwhile loses the requests queued at its agent, which are then answered as unanswered. The endpoint is
+     * {@code node:NAME} (the node's agent: probes, service control, its replica), {@code bmc:NAME} (its fencing
+     * device), {@code coordinator} or {@code router}.
+     *
+     * @param at when
+     * @param endpoint what stalls: node:NAME, bmc:NAME, coordinator or router
+     * @param duration how long (zero: until recovered)
+     */
+    record Stall(Duration at, String endpoint, Duration duration) implements Fault {
+        /** @throws IllegalArgumentException if a duration is negative or the endpoint is invalid */
+        public Stall {
+            nn(at, "at");
+            nn(duration, "duration");
+            Objects.requireNonNull(endpoint, "endpoint");
+            if (!(endpoint.equals("router") || endpoint.equals("coordinator")
+                    || (endpoint.startsWith("node:") && endpoint.length() > 5)
+                    || (endpoint.startsWith("bmc:") && endpoint.length() > 4))) {
+                throw new IllegalArgumentException("endpoint '" + endpoint
+                        + "' cannot stall: use node:NAME, bmc:NAME, coordinator or router");
+            }
+        }
+
+        @Override
+        public Fault withAt(Duration t) {
+            return new Stall(t, endpoint, duration);
+        }
+
+        @Override
+        public Fault withDuration(Duration d) {
+            return new Stall(at, endpoint, d);
+        }
+
+        @Override
+        public Optional<String> concerns() {
+            int colon = endpoint.indexOf(':');
+            return colon < 0 ? Optional.empty() : Optional.of(endpoint.substring(colon + 1));
+        }
+
+        @Override
+        public String describe() {
+            String what = endpoint.startsWith("node:") ? "the agent on " + endpoint.substring(5)
+                    : endpoint.startsWith("bmc:") ? "the BMC of " + endpoint.substring(4) : "the " + endpoint;
+            return "calls to " + what + " stall (answered only when the stall ends) " + dur(duration);
         }
     }
 }

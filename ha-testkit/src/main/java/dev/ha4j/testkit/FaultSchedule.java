@@ -98,6 +98,14 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
             return new Shape(FaultWeights.defaults(), 2, 8, Duration.ofMinutes(1), Duration.ofMinutes(4), true);
         }
 
+        /**
+         * @return like {@link #defaults()} with {@link FaultWeights#runtimeDefaults()}: the shape of the
+         *     runtime-level schedules, stalled SPI calls included
+         */
+        public static Shape runtimeDefaults() {
+            return defaults().withWeights(FaultWeights.runtimeDefaults());
+        }
+
         /** @param w the weights @return a copy with them */
         public Shape withWeights(FaultWeights w) {
             return new Shape(w, minFaults, maxFaults, minHorizon, maxHorizon, recover);
@@ -196,6 +204,12 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
                     ? new Fault.Maintenance(at, true, r.nextInt(4) == 0 ? Duration.ZERO : secs(r, 10, 7200))
                     : new Fault.Maintenance(at, false, Duration.ZERO);
             case CLEAR -> new Fault.OperatorClear(at, r.nextInt(10) < 7 ? Optional.empty() : Optional.of(node));
+            case STALL -> new Fault.Stall(at, switch (r.nextInt(20)) {
+                case 0, 1, 2, 3 -> "bmc:" + node;
+                case 4, 5, 6 -> "coordinator";
+                case 7, 8, 9 -> "router";
+                default -> "node:" + node;
+            }, lasting(r, horizonMs, 20));
         };
     }
 

@@ -57,21 +57,39 @@ public final class FaultWeights {
         /** {@link Fault.Maintenance}. */
         MAINTENANCE(3),
         /** {@link Fault.OperatorClear}. */
-        CLEAR(2);
+        CLEAR(2),
+        /**
+         * {@link Fault.Stall}: SPI calls that overrun their deadline and answer late. Only the runtime-level
+         * simulator has a watchdog to overrun, so this kind has weight 0 in {@link FaultWeights#defaults()} (the
+         * engine-level schedules stay as they were) and weight 6 in {@link FaultWeights#runtimeDefaults()}.
+         */
+        STALL(0, 6);
 
         private final int defaultWeight;
+        private final int runtimeDefaultWeight;
 
         Kind(int defaultWeight) {
+            this(defaultWeight, defaultWeight);
+        }
+
+        Kind(int defaultWeight, int runtimeDefaultWeight) {
             this.defaultWeight = defaultWeight;
+            this.runtimeDefaultWeight = runtimeDefaultWeight;
         }
 
         /** @return the weight in {@link FaultWeights#defaults()} */
         public int defaultWeight() {
             return defaultWeight;
         }
+
+        /** @return the weight in {@link FaultWeights#runtimeDefaults()} */
+        public int runtimeDefaultWeight() {
+            return runtimeDefaultWeight;
+        }
     }
 
     private static final FaultWeights DEFAULTS = custom().build();
+    private static final FaultWeights RUNTIME_DEFAULTS = runtimeCustom().build();
 
     private final Map<Kind, Integer> weights;
     private final int total;
@@ -81,14 +99,34 @@ public final class FaultWeights {
         this.total = weights.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** @return the default weights (every kind but {@link Kind#FENCER_LIES}) */
+    /**
+     * @return the default weights of engine-level schedules (every kind but {@link Kind#FENCER_LIES} and
+     *     {@link Kind#STALL})
+     */
     public static FaultWeights defaults() {
         return DEFAULTS;
+    }
+
+    /**
+     * @return the default weights of runtime-level schedules: {@link #defaults()} plus {@link Kind#STALL}, which
+     *     makes SPI calls overrun their deadlines so that the runtime's watchdog answers them
+     */
+    public static FaultWeights runtimeDefaults() {
+        return RUNTIME_DEFAULTS;
     }
 
     /** @return a builder starting from the defaults */
     public static Builder custom() {
         return new Builder();
+    }
+
+    /** @return a builder starting from the runtime-level defaults */
+    public static Builder runtimeCustom() {
+        Builder b = new Builder();
+        for (Kind k : Kind.values()) {
+            b.weights.put(k, k.runtimeDefaultWeight());
+        }
+        return b;
     }
 
     /**

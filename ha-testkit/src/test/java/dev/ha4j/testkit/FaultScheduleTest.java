@@ -63,6 +63,30 @@ class FaultScheduleTest {
                 .hasMessageContaining("endpoint 'moon'");
         assertThatThrownBy(() -> FaultWeights.custom().none().build()).hasMessageContaining("every weight is zero");
         assertThatThrownBy(() -> new Fault.MessageDrop(Duration.ZERO, 101, Duration.ZERO)).hasMessageContaining("101");
+        assertThatThrownBy(() -> new Fault.Stall(Duration.ZERO, "manager", Duration.ZERO))
+                .hasMessageContaining("endpoint 'manager' cannot stall");
+    }
+
+    @Test
+    void stalledCallsAreDrawnOnlyForTheRuntimeLevelByDefault() {
+        assertThat(FaultWeights.defaults().weight(FaultWeights.Kind.STALL)).isZero();
+        assertThat(FaultWeights.runtimeDefaults().weight(FaultWeights.Kind.STALL)).isPositive();
+        for (FaultWeights.Kind k : FaultWeights.Kind.values()) {
+            if (k != FaultWeights.Kind.STALL) {
+                assertThat(FaultWeights.runtimeDefaults().weight(k)).isEqualTo(FaultWeights.defaults().weight(k));
+            }
+        }
+        long stalls = 0;
+        for (long seed = 0; seed < 200; seed++) {
+            stalls += FaultSchedule.generate(seed, NODES, FaultSchedule.Shape.runtimeDefaults()).faults().stream()
+                    .filter(f -> f instanceof Fault.Stall).count();
+            assertThat(FaultSchedule.generate(seed, NODES, FaultSchedule.Shape.defaults()).faults())
+                    .noneMatch(f -> f instanceof Fault.Stall);
+        }
+        assertThat(stalls).isGreaterThan(20);
+        Fault.Stall s = new Fault.Stall(Duration.ofSeconds(5), "bmc:a", Duration.ofSeconds(30));
+        assertThat(s.concerns()).contains("a");
+        assertThat(s.describe()).isEqualTo("calls to the BMC of a stall (answered only when the stall ends) for 30s");
     }
 
     @Test

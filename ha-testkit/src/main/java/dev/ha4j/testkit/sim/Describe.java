@@ -2,6 +2,7 @@ package dev.ha4j.testkit.sim;
 
 import dev.ha4j.core.engine.Command;
 import dev.ha4j.core.engine.Event;
+import java.time.Duration;
 import java.util.List;
 
 /** Short readable forms of events and commands for timelines. Stateless. */
@@ -43,6 +44,42 @@ final class Describe {
             return "operator: clear" + c.forcePromote().map(n -> " forcing " + n).orElse("");
         }
         return e.toString();
+    }
+
+    /** @return the command's own deadline, or null for a command without one (a timer, a notification) */
+    static Duration timeout(Command c) {
+        if (c instanceof Command.Probe p) {
+            return p.timeout();
+        } else if (c instanceof Command.Observe o) {
+            return o.timeout();
+        } else if (c instanceof Command.StartService s) {
+            return s.timeout();
+        } else if (c instanceof Command.StopService s) {
+            return s.timeout();
+        } else if (c instanceof Command.KillService k) {
+            return k.timeout();
+        } else if (c instanceof Command.ConfirmStopped s) {
+            return s.timeout();
+        } else if (c instanceof Command.Fence f) {
+            return f.timeout();
+        } else if (c instanceof Command.AcquireLease a) {
+            return a.timeout();
+        } else if (c instanceof Command.ReleaseLease r) {
+            return r.timeout();
+        } else if (c instanceof Command.CheckReplica r) {
+            return r.timeout();
+        } else if (c instanceof Command.Promote p) {
+            return p.timeout();
+        } else if (c instanceof Command.Demote d) {
+            return d.timeout();
+        } else if (c instanceof Command.OutdatePeer o) {
+            return o.timeout();
+        } else if (c instanceof Command.Route r) {
+            return r.timeout();
+        } else if (c instanceof Command.Unroute u) {
+            return u.timeout();
+        }
+        return null;
     }
 
     static String commands(List<Command> cs) {

@@ -2,9 +2,14 @@ package dev.ha4j.testkit.sim;
 
 import dev.ha4j.core.Epoch;
 import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.FenceResult;
 import dev.ha4j.core.Lease;
+import dev.ha4j.core.LeaseResult;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Notification;
+import dev.ha4j.core.OpResult;
+import dev.ha4j.core.Outcome;
+import dev.ha4j.core.PowerState;
 import dev.ha4j.core.ProbeResult;
 import dev.ha4j.core.ReplicaStatus;
 import dev.ha4j.core.RunState;
@@ -42,6 +47,11 @@ import java.util.Optional;
  * drops every answer and timer in flight and restarts the decision function from its initial state. Every
  * decision is checked by an {@link InvariantChecker}; the run stops at the first violation.
  *
+ * <p>A command to an endpoint under a {@link Fault.Stall} (weight 0 in the engine-level defaults) is answered
+ * the way HaRuntime's watchdog answers an SPI call that overruns: timed out at its deadline plus 1 s. The
+ * world carries the command out when the stall ends and its real answer follows; whichever of the two comes
+ * first reaches the engine, the other is ignored. An observation with a stalled part misses that part.
+ *
  * <p>A run is a pure function of the configuration, the decision function and the schedule (its seed
  * included): replaying a schedule reproduces the run, decision for decision.
  *
@@ -58,6 +68,9 @@ public final class EngineSimulator {
     private static final int K_OPERATOR = 4;
     private static final int K_CHECK_RECOVER = 5;
     private static final int K_CHECK_FAILOVER = 6;
+    private static final int K_DRAIN = 7;
+    /** How long past a command's deadline the runtime's watchdog answers it (HaRuntime's default slack). */
+    private static final long SLACK_MS = 1000;
 
     private final ClusterConfig config;
     private final DecisionFunction.Factory factory;
@@ -116,8 +129,17 @@ public final class EngineSimulator {
         return new Run(schedule, record).go();
     }
 
-    /** An engine event in flight, tagged with the manager incarnation that is to receive it. */
-    private record InFlight(Event event, int incarnation) {
+    /**
+     * An engine event in flight, tagged with the manager incarnation that is to receive it and, for a command a
+     * stall held back, the race between the runtime's watchdog answer and the real answer: the first delivered
+     * wins, the other is ignored, as in the runtime.
+     */
+    private record InFlight(Event event, int incarnation, Race race) {
+    }
+
+    /** Whether one of two competing answers was delivered. */
+    private static final class Race {
+        boolean settled;
     }
 
     /** A liveness obligation. */
@@ -191,14 +213,14 @@ public final class EngineSimulator {
                 }
                 queue.poll();
                 now = queue.headTime;
-                if (queue.headKind >= K_RESTART) {
+                if (queue.headKind >= K_RESTART && queue.headKind <= K_CHECK_FAILOVER) {
                     control--;
                 }
                 switch (queue.headKind) {
                     case K_EVENT -> {
                         engineEventsQueued--;
                         InFlight f = (InFlight) queue.headPayload;
-                        if (f.incarnation() == incarnation && managerUp && current(f.event())) {
+                        if (f.incarnation() == incarnation && managerUp && current(f.event()) && wins(f)) {
                             feed(f.event());
                         }
                     }
@@ -258,6 +280,13 @@ public final class EngineSimulator {
                             checker.checkAvailable("liveness:failover", c.what(), state.phase(), now);
                         }
                     }
+                    case K_DRAIN -> {
+                        int e = (Integer) queue.headPayload;
+                        int n = world.drain(e, now);
+                        if (n > 0) {
+                            line("STALL", "ends: " + n + " held-back call(s) carried out now");
+                        }
+                    }
                     default -> throw new IllegalStateException("unknown entry kind " + queue.headKind);
                 }
             }
@@ -268,6 +297,20 @@ public final class EngineSimulator {
             }
             return new RunResult(schedule, checker.violations, events, Duration.ofMillis(now), state.phase(), notified,
                     timeline == null ? Optional.empty() : Optional.of(new Timeline(timeline)));
+        }
+
+        /** The first of two competing answers wins. */
+        boolean wins(InFlight f) {
+            Race race = f.race();
+            if (race == null) {
+                return true;
+            }
+            if (race.settled) {
+                line("LATE", Describe.event(f.event()) + " ignored: its command was answered already");
+                return false;
+            }
+            race.settled = true;
+            return true;
         }
 
         /** Timers replaced by a later one of their kind are cancelled, as the runtime does. */
@@ -321,12 +364,12 @@ public final class EngineSimulator {
         }
 
         void post(long delay, Event e) {
-            engineEventsQueued++;
-            queue.add(now + delay, K_EVENT, new InFlight(e, incarnation));
+            post(delay, e, incarnation, null);
         }
 
-        Instant answerAt() {
-            return T0.plusMillis(now + world.lastLatencyMillis());
+        void post(long delay, Event e, int to, Race race) {
+            engineEventsQueued++;
+            queue.add(now + delay, K_EVENT, new InFlight(e, to, race));
         }
 
         int node(NodeId id) {
@@ -339,56 +382,159 @@ public final class EngineSimulator {
                 long when = Math.max(now, Duration.between(T0, a.at()).toMillis());
                 engineEventsQueued++;
                 queue.add(when, K_EVENT, new InFlight(new Event.TimerFired(T0.plusMillis(when), a.id(), a.timer()),
-                        incarnation));
+                        incarnation, null));
             } else if (c instanceof Command.Notify n) {
                 notified.merge(n.notification().kind(), 1, Integer::sum);
-            } else if (c instanceof Command.Probe p) {
-                ProbeResult r = world.probe(node(p.node()), now, p.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ProbeCompleted(answerAt(), p.id(), p.node(), r));
             } else if (c instanceof Command.Observe o) {
                 observe(o);
-            } else if (c instanceof Command.StartService s) {
-                var r = world.start(node(s.node()), s.epoch().value(), now, s.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), s.id(), r));
-            } else if (c instanceof Command.StopService s) {
-                var r = world.stop(node(s.node()), now, s.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), s.id(), r));
-            } else if (c instanceof Command.KillService k) {
-                var r = world.kill(node(k.node()), now, k.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), k.id(), r));
-            } else if (c instanceof Command.ConfirmStopped s) {
-                RunState r = world.state(node(s.node()), now, s.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.StateObserved(answerAt(), s.id(), s.node(), r));
-            } else if (c instanceof Command.Fence f) {
-                var r = world.fence(node(f.node()), now, f.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.FenceCompleted(answerAt(), f.id(), f.node(), r));
-            } else if (c instanceof Command.AcquireLease a) {
-                var r = world.acquire(node(a.node()), now, a.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.LeaseAcquired(answerAt(), a.id(), r));
-            } else if (c instanceof Command.ReleaseLease r) {
-                var res = world.release(r.lease(), now, r.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), r.id(), res));
-            } else if (c instanceof Command.CheckReplica r) {
-                ReplicaStatus s = world.replicaStatus(node(r.node()), now, r.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ReplicaObserved(answerAt(), r.id(), r.node(), s));
-            } else if (c instanceof Command.Promote p) {
-                var r = world.promote(node(p.node()), p.epoch().value(), p.force(), now, p.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), p.id(), r));
-            } else if (c instanceof Command.Demote d) {
-                var r = world.demote(node(d.node()), now, d.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), d.id(), r));
-            } else if (c instanceof Command.OutdatePeer o) {
-                var r = world.outdatePeer(node(o.peer()), now, o.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), o.id(), r));
-            } else if (c instanceof Command.Route r) {
-                var res = world.route(node(r.node()), r.epoch().value(), now, r.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), r.id(), res));
-            } else if (c instanceof Command.Unroute u) {
-                var r = world.unroute(node(u.node()), now, u.timeout().toMillis());
-                post(world.lastLatencyMillis(), new Event.ActionCompleted(answerAt(), u.id(), r));
             } else {
-                throw new IllegalStateException("unknown command " + c);
+                int e = endpoint(c);
+                if (e >= 0 && world.holdsBack(e, now)) {
+                    held(c, e);
+                } else {
+                    Event answer = carryOut(c, now);
+                    post(world.lastLatencyMillis(), answer);
+                }
             }
+        }
+
+        /**
+         * A command whose endpoint stalls: the runtime's watchdog answers it as timed out at its deadline plus
+         * the slack; the world carries it out when the stall ends and its real answer follows; the first of
+         * the two reaches the engine.
+         */
+        void held(Command c, int endpoint) {
+            Race race = new Race();
+            int to = incarnation;
+            world.queue(endpoint, now, at -> carryOut(c, at), () -> unanswered(c),
+                    q -> post(q.latency, q.result, to, race));
+            long timeout = timeoutOf(c);
+            post(timeout + SLACK_MS, watchdog(c, T0.plusMillis(now + timeout + SLACK_MS)), to, race);
+        }
+
+        /** The world endpoint a command goes to, or -1. */
+        int endpoint(Command c) {
+            if (c instanceof Command.Probe p) {
+                return SimulatedWorld.nodeEndpoint(node(p.node()));
+            } else if (c instanceof Command.StartService s) {
+                return SimulatedWorld.nodeEndpoint(node(s.node()));
+            } else if (c instanceof Command.StopService s) {
+                return SimulatedWorld.nodeEndpoint(node(s.node()));
+            } else if (c instanceof Command.KillService k) {
+                return SimulatedWorld.nodeEndpoint(node(k.node()));
+            } else if (c instanceof Command.ConfirmStopped s) {
+                return SimulatedWorld.nodeEndpoint(node(s.node()));
+            } else if (c instanceof Command.CheckReplica r) {
+                return SimulatedWorld.nodeEndpoint(node(r.node()));
+            } else if (c instanceof Command.Promote p) {
+                return SimulatedWorld.nodeEndpoint(node(p.node()));
+            } else if (c instanceof Command.Demote d) {
+                return SimulatedWorld.nodeEndpoint(node(d.node()));
+            } else if (c instanceof Command.Fence f) {
+                return SimulatedWorld.bmcEndpoint(node(f.node()));
+            } else if (c instanceof Command.AcquireLease || c instanceof Command.ReleaseLease) {
+                return SimulatedWorld.COORDINATOR;
+            } else if (c instanceof Command.Route || c instanceof Command.Unroute) {
+                return SimulatedWorld.ROUTER;
+            }
+            // OutdatePeer is done from the new primary's side.
+            return -1;
+        }
+
+        /** Carries a command out in the world at {@code at}; the answer is due after the drawn latency. */
+        Event carryOut(Command c, long at) {
+            if (c instanceof Command.Probe p) {
+                ProbeResult r = world.probe(node(p.node()), at, p.timeout().toMillis());
+                return new Event.ProbeCompleted(due(at), p.id(), p.node(), r);
+            } else if (c instanceof Command.StartService s) {
+                var r = world.start(node(s.node()), s.epoch().value(), at, s.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), s.id(), r);
+            } else if (c instanceof Command.StopService s) {
+                var r = world.stop(node(s.node()), at, s.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), s.id(), r);
+            } else if (c instanceof Command.KillService k) {
+                var r = world.kill(node(k.node()), at, k.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), k.id(), r);
+            } else if (c instanceof Command.ConfirmStopped s) {
+                RunState r = world.state(node(s.node()), at, s.timeout().toMillis());
+                return new Event.StateObserved(due(at), s.id(), s.node(), r);
+            } else if (c instanceof Command.Fence f) {
+                var r = world.fence(node(f.node()), at, f.timeout().toMillis());
+                return new Event.FenceCompleted(due(at), f.id(), f.node(), r);
+            } else if (c instanceof Command.AcquireLease a) {
+                var r = world.acquire(node(a.node()), at, a.timeout().toMillis());
+                return new Event.LeaseAcquired(due(at), a.id(), r);
+            } else if (c instanceof Command.ReleaseLease r) {
+                var res = world.release(r.lease(), at, r.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), r.id(), res);
+            } else if (c instanceof Command.CheckReplica r) {
+                ReplicaStatus s = world.replicaStatus(node(r.node()), at, r.timeout().toMillis());
+                return new Event.ReplicaObserved(due(at), r.id(), r.node(), s);
+            } else if (c instanceof Command.Promote p) {
+                var r = world.promote(node(p.node()), p.epoch().value(), p.force(), at, p.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), p.id(), r);
+            } else if (c instanceof Command.Demote d) {
+                var r = world.demote(node(d.node()), at, d.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), d.id(), r);
+            } else if (c instanceof Command.OutdatePeer o) {
+                var r = world.outdatePeer(node(o.peer()), at, o.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), o.id(), r);
+            } else if (c instanceof Command.Route r) {
+                var res = world.route(node(r.node()), r.epoch().value(), at, r.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), r.id(), res);
+            } else if (c instanceof Command.Unroute u) {
+                var r = world.unroute(node(u.node()), at, u.timeout().toMillis());
+                return new Event.ActionCompleted(due(at), u.id(), r);
+            }
+            throw new IllegalStateException("unknown command " + c);
+        }
+
+        Instant due(long at) {
+            return T0.plusMillis(at + world.lastLatencyMillis());
+        }
+
+        /** The runtime's own answer to a command that overran its deadline (HaRuntime's watchdog). */
+        Event watchdog(Command c, Instant at) {
+            String why = "exceeded its deadline of " + Duration.ofMillis(timeoutOf(c));
+            if (c instanceof Command.Probe p) {
+                return new Event.ProbeCompleted(at, p.id(), p.node(), ProbeResult.failed(FailureKind.HUNG, "probe " + why));
+            } else if (c instanceof Command.ConfirmStopped s) {
+                return new Event.StateObserved(at, s.id(), s.node(), RunState.UNKNOWN);
+            } else if (c instanceof Command.Fence f) {
+                return new Event.FenceCompleted(at, f.id(), f.node(), FenceResult.failed(Outcome.TIMED_OUT,
+                        PowerState.UNKNOWN, "fencing " + why));
+            } else if (c instanceof Command.AcquireLease a) {
+                return new Event.LeaseAcquired(at, a.id(), LeaseResult.notGranted(Outcome.TIMED_OUT, Optional.empty(),
+                        "lease request " + why));
+            } else if (c instanceof Command.CheckReplica r) {
+                return new Event.ReplicaObserved(at, r.id(), r.node(), ReplicaStatus.unknown("check " + why));
+            }
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        /** The answer to a held-back call lost with its node's power: no answer, now. */
+        Event unanswered(Command c) {
+            Instant at = at();
+            if (c instanceof Command.Probe p) {
+                return new Event.ProbeCompleted(at, p.id(), p.node(), ProbeResult.unreachable(
+                        FailureKind.NODE_UNREACHABLE, "no answer from " + p.node()));
+            } else if (c instanceof Command.ConfirmStopped s) {
+                return new Event.StateObserved(at, s.id(), s.node(), RunState.UNKNOWN);
+            } else if (c instanceof Command.CheckReplica r) {
+                return new Event.ReplicaObserved(at, r.id(), r.node(), ReplicaStatus.unknown(r.node() + " does not answer"));
+            } else if (c instanceof Command.Fence f) {
+                return new Event.FenceCompleted(at, f.id(), f.node(), FenceResult.failed(Outcome.TIMED_OUT,
+                        PowerState.UNKNOWN, "BMC of " + f.node() + " does not answer"));
+            } else if (c instanceof Command.AcquireLease a) {
+                return new Event.LeaseAcquired(at, a.id(), LeaseResult.notGranted(Outcome.TIMED_OUT, Optional.empty(),
+                        "coordinator does not answer"));
+            }
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut("no answer"));
+        }
+
+        static long timeoutOf(Command c) {
+            Duration d = Describe.timeout(c);
+            return d == null ? 0 : d.toMillis();
         }
 
         void observe(Command.Observe o) {
@@ -396,17 +542,36 @@ public final class EngineSimulator {
             Map<NodeId, RunState> services = new HashMap<>();
             Map<NodeId, ReplicaStatus> replicas = new HashMap<>();
             long latency = 0;
+            // A part whose endpoint stalls is missing when the runtime's watchdog finishes the observation.
+            boolean partial = false;
             for (int i = 0; i < world.nodes.length; i++) {
                 NodeId id = world.nodes[i].id;
+                if (world.holdsBack(SimulatedWorld.nodeEndpoint(i), now)) {
+                    partial = true;
+                    continue;
+                }
                 services.put(id, world.state(i, now, timeout));
                 latency = Math.max(latency, world.lastLatencyMillis());
                 replicas.put(id, world.replicaStatus(i, now, timeout));
                 latency = Math.max(latency, world.lastLatencyMillis());
             }
-            Optional<NodeId> route = world.routeTarget(now, timeout);
-            latency = Math.max(latency, world.lastLatencyMillis());
-            Optional<Lease> lease = world.currentLease(now, timeout);
-            latency = Math.max(latency, world.lastLatencyMillis());
+            Optional<NodeId> route = Optional.empty();
+            if (world.holdsBack(SimulatedWorld.ROUTER, now)) {
+                partial = true;
+            } else {
+                route = world.routeTarget(now, timeout);
+                latency = Math.max(latency, world.lastLatencyMillis());
+            }
+            Optional<Lease> lease = Optional.empty();
+            if (world.holdsBack(SimulatedWorld.COORDINATOR, now)) {
+                partial = true;
+            } else {
+                lease = world.currentLease(now, timeout);
+                latency = Math.max(latency, world.lastLatencyMillis());
+            }
+            if (partial) {
+                latency = timeout + SLACK_MS;
+            }
             post(latency, new Event.Observed(T0.plusMillis(now + latency), o.id(),
                     new Observation(services, replicas, route, lease)));
         }
@@ -472,6 +637,9 @@ public final class EngineSimulator {
                 maybeFailoverObligation(p);
             }
             world.apply(f, now);
+            if (f instanceof Fault.Stall st && !st.duration().isZero() && world.stallEndpoint(st) >= 0) {
+                queue.add(now + st.duration().toMillis(), K_DRAIN, world.stallEndpoint(st));
+            }
             if (f instanceof Fault.Recover) {
                 operatorPending = true;
                 control(now + settle, K_OPERATOR, null);
@@ -483,20 +651,11 @@ public final class EngineSimulator {
 
         /** Active node dies, all else well: the service must be back within the failover bound. */
         void maybeFailoverObligation(Fault.PowerLoss p) {
-            int dead = world.indexOrMinus(p.node());
-            if (dead < 0 || !managerUp || state.phase() != Phase.RUNNING
-                    || !state.active().map(world.nodes[dead].id::equals).orElse(false)
-                    || world.availableOn(now) != dead || world.anyCondition(now)
-                    || checker.inMaintenanceWindow(now) || state.inMaintenance() || !checker.healthyStandby(dead, now, strictLiveness)) {
-                return;
+            InvariantChecker.FailoverObligation o = checker.failoverObligation(world.indexOrMinus(p.node()), managerUp,
+                    state, strictLiveness, now);
+            if (o != null) {
+                control(now + o.bound().toMillis(), K_CHECK_FAILOVER, new Check(o.what(), faultsApplied));
             }
-            Duration bound = checker.failoverBound(dead);
-            if (bound == null) {
-                return;
-            }
-            control(now + bound.toMillis(), K_CHECK_FAILOVER, new Check("active node " + p.node()
-                    + " lost power at +" + Timeline.format(Duration.ofMillis(now)) + " with a healthy standby and"
-                    + " working fencing; bound " + Timeline.format(bound), faultsApplied));
         }
     }
 

@@ -83,6 +83,11 @@ final class InvariantChecker implements SimulatedWorld.Effects {
         violations.add(new Violation(rule, Duration.ofMillis(now), steps, message));
     }
 
+    void violation(String rule, String message, long at) {
+        now = at;
+        violation(rule, message);
+    }
+
     // ------------------------------------------------------------------ manager and operator
 
     void managerRestarted() {
@@ -217,10 +222,15 @@ final class InvariantChecker implements SimulatedWorld.Effects {
     public void routed(int node, long epoch, long at) {
         now = at;
         // A node that lost power meanwhile serves nothing and writes nothing: routing to it is a stale view the
-        // probes correct, not a write to an unpromoted replica.
-        if (world.nodes[node].role != ReplicaRole.PRIMARY && world.nodes[node].powerOffUntil == 0) {
-            violation("world-7", "requests were routed to " + world.nodes[node].name + " whose replica is "
-                    + world.nodes[node].role);
+        // probes correct, not a write to an unpromoted replica. The same holds for a route request a stalled
+        // router carries out late (issued while the node was promoted and running) to a node whose service has
+        // stopped since: no engine can keep a late request from landing, and epoch fencing refuses it once a
+        // newer epoch exists.
+        SimulatedWorld.Node n = world.nodes[node];
+        boolean lateToNothing = world.carryingOutHeldBack && !n.running;
+        if (n.role != ReplicaRole.PRIMARY && n.powerOffUntil == 0 && !lateToNothing) {
+            violation("world-7", "requests were routed to " + n.name + " whose replica is " + n.role
+                    + (world.carryingOutHeldBack ? " (a route request a stall held back, carried out late)" : ""));
         }
     }
 
@@ -245,6 +255,45 @@ final class InvariantChecker implements SimulatedWorld.Effects {
         Duration cycle = policy.probeInterval().plus(policy.probeTimeout());
         return observe.plus(policy.worstCaseTakeover()).plus(cycle.multipliedBy(policy.failuresBeforeAction() + 2L))
                 .plus(policy.firstProbeTimeout()).plus(Duration.ofSeconds(30));
+    }
+
+    /**
+     * What the rule {@code liveness:failover} demands after a power loss: by {@code bound} after it, the service
+     * is available again; {@code what} says why, for the report.
+     *
+     * @param bound how long after the power loss
+     * @param what the premise, for the report
+     */
+    record FailoverObligation(Duration bound, String what) {
+    }
+
+    /**
+     * The premise of {@code liveness:failover}, shared by both simulation levels: node {@code dead} is about to
+     * lose power while the manager is up, the cluster RUNNING on it and available there, nothing else wrong in
+     * the world, no maintenance window open, a healthy standby there (see {@link #healthyStandby}) and the
+     * policy fences and fails over when a node is unreachable. Call it before the power loss is applied.
+     *
+     * @param dead the node about to lose power, or -1
+     * @param managerUp whether the manager runs
+     * @param state the engine's state
+     * @param strict see {@link #healthyStandby}: true when any healthy standby is enough
+     * @param at now
+     * @return the obligation, or null when the premise does not hold
+     */
+    FailoverObligation failoverObligation(int dead, boolean managerUp, ClusterState state, boolean strict, long at) {
+        if (dead < 0 || !managerUp || state.phase() != Phase.RUNNING
+                || !state.active().map(world.nodes[dead].id::equals).orElse(false)
+                || world.availableOn(at) != dead || world.anyCondition(at)
+                || inMaintenanceWindow(at) || state.inMaintenance() || !healthyStandby(dead, at, strict)) {
+            return null;
+        }
+        Duration bound = failoverBound(dead);
+        if (bound == null) {
+            return null;
+        }
+        return new FailoverObligation(bound, "active node " + world.nodes[dead].name + " lost power at +"
+                + dev.ha4j.testkit.Timeline.format(Duration.ofMillis(at)) + " with a healthy standby and"
+                + " working fencing; bound " + dev.ha4j.testkit.Timeline.format(bound));
     }
 
     /** @return how long after the active node died the service must be available again, or null if not bounded */

@@ -20,22 +20,37 @@ import dev.ha4j.testkit.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The runtime-level simulator: the real {@link HaRuntime} (engine, event loop, deadlines, journal)
  * runs on a {@link VirtualScheduler} with the simulated SPIs ({@link SimulatedNodes}, {@link SimulatedFencer},
  * {@link SimulatedReplicator}, {@link SimulatedRouter}, {@link SimulatedCoordinator}) over a
  * {@link SimulatedWorld}, driven by the same fault schedules and checked by the same invariants as the
- * {@link EngineSimulator}, including recovery after a {@link Fault.Recover}. A manager crash closes the runtime
+ * {@link EngineSimulator}, including recovery after a {@link Fault.Recover} ({@code liveness:recover}) and
+ * failover after the active node's power loss ({@code liveness:failover}). A manager crash closes the runtime
  * and builds a new one over the same infrastructure. A simulated hour takes milliseconds.
+ *
+ * <p>Under a {@link Fault.Stall} an SPI call blocks in virtual time until the stall ends: the runtime's
+ * watchdog (at the call's deadline plus a slack of {@value #SLACK_MS} ms) answers it as timed out and
+ * interrupts it, and the real answer, with its effect on the world, comes later. The world-level invariants
+ * judge that effect when it happens; the rule {@code runtime-deadline} fails if the runtime finishes a command
+ * twice, which is what accepting such a late answer would look like. With a recorded timeline, each command
+ * the watchdog answered shows as a {@code WATCHDOG} line, each held-back call as a {@code LATE} (carried out
+ * past the watchdog), {@code HELD} (in time) or {@code LOST} (its node lost power) line, and each failover
+ * obligation as a {@code LIVENESS} line.
  *
  * <p>Thread-safe: the simulator holds only configuration; each {@link #run} has its own world and scheduler.
  */
 public final class RuntimeSimulator {
+    /** The runtime's deadline slack in simulated runs: how long past an SPI call's deadline its watchdog fires. */
+    static final long SLACK_MS = 1000;
+
     private final ClusterConfig config;
     private final List<String> propertyNames;
     private final List<Property> properties;
@@ -80,6 +95,7 @@ public final class RuntimeSimulator {
         final SimulatedReplicator replicator;
         final SimulatedRouter router;
         final SimulatedCoordinator coordinator;
+        final Stalls stalls;
         final Map<Notification.Kind, Integer> notified = new EnumMap<>(Notification.Kind.class);
         HaRuntime runtime;
         /** The managers' journal: it outlives a manager crash, like a file on disk. */
@@ -102,11 +118,14 @@ public final class RuntimeSimulator {
             this.world.rebootDemotes = rebootDemotes;
             this.checker = new InvariantChecker(config, world, propertyNames, properties, false);
             this.world.effects = checker;
-            this.nodes = new SimulatedNodes(world, scheduler);
-            this.fencer = new SimulatedFencer(world, scheduler);
-            this.replicator = new SimulatedReplicator(world, scheduler);
-            this.router = new SimulatedRouter(world, scheduler);
-            this.coordinator = new SimulatedCoordinator(world, scheduler);
+            this.stalls = new Stalls(world, scheduler);
+            this.stalls.abandon = checker::failed;
+            this.stalls.listener = this::heldBackDone;
+            this.nodes = new SimulatedNodes(stalls);
+            this.fencer = new SimulatedFencer(stalls);
+            this.replicator = new SimulatedReplicator(stalls);
+            this.router = new SimulatedRouter(stalls);
+            this.coordinator = new SimulatedCoordinator(stalls);
             this.checker.leaseSink = (holder, epoch, reason, at) -> coordinator.fireLost(holder, epoch, reason);
             long maxTimeout = List.of(policy.stopTimeout(), policy.killTimeout(), policy.confirmTimeout(),
                     policy.fenceTimeout(), policy.startTimeout(), policy.firstProbeTimeout(), policy.leaseTimeout(),
@@ -125,7 +144,7 @@ public final class RuntimeSimulator {
         HaRuntime newRuntime() {
             HaRuntime.Builder b = HaRuntime.builder().config(config).scheduler(scheduler).probe(nodes)
                     .serviceControl(nodes).replicator(replicator).router(router).coordinator(coordinator)
-                    .journal(journal).deadlineSlack(Duration.ofSeconds(1));
+                    .journal(journal).deadlineSlack(Duration.ofMillis(SLACK_MS));
             for (String level : policy.fencingLevels()) {
                 b.fencer(level, fencer);
             }
@@ -133,7 +152,57 @@ public final class RuntimeSimulator {
             last = r.engine().initialState();
             r.events().onDecision(this::decided);
             r.events().onNotification(n -> notified.merge(n.notification().kind(), 1, Integer::sum));
+            Set<Long> finished = new HashSet<>();
+            r.events().onCommandFinished(f -> finished(f, finished));
             return r;
+        }
+
+        /**
+         * Every command is finished once, by its answer or by the runtime's watchdog: a second finish means the
+         * runtime accepted an answer after it had already given up on the call.
+         */
+        void finished(RuntimeEvent.CommandFinished f, Set<Long> finished) {
+            if (checker.failed()) {
+                return;
+            }
+            if (!finished.add(f.command().id())) {
+                checker.violation("runtime-deadline", "command " + Describe.command(f.command())
+                        + " was finished twice: the late answer " + Describe.event(f.result()) + " after "
+                        + Timeline.format(f.took()) + " was not ignored", scheduler.nowMillis());
+            }
+            Duration timeout = Describe.timeout(f.command());
+            if (timeline != null && timeout != null && f.took().toMillis() >= timeout.toMillis() + SLACK_MS
+                    && byWatchdog(f.result())) {
+                line("WATCHDOG", Describe.command(f.command()) + " overran its deadline of " + Timeline.format(timeout)
+                        + ": the runtime answered it as timed out after " + Timeline.format(f.took()));
+            }
+        }
+
+        /** Whether a result is the one HaRuntime makes up when its watchdog gives up on a call. */
+        boolean byWatchdog(dev.ha4j.core.engine.Event result) {
+            if (result instanceof dev.ha4j.core.engine.Event.StateObserved s) {
+                return s.state() == dev.ha4j.core.RunState.UNKNOWN;
+            }
+            return result instanceof dev.ha4j.core.engine.Event.Observed
+                    || result.toString().contains("exceeded its deadline");
+        }
+
+        /** The world carried out (or lost) a call a stall held back (see {@link Stalls}). */
+        void heldBackDone(String call, SimulatedWorld.Queued<?> q, long timeoutMs, long at) {
+            if (timeline == null) {
+                return;
+            }
+            String held = call + " (made at +" + Timeline.format(Duration.ofMillis(q.since)) + ", deadline "
+                    + Timeline.format(Duration.ofMillis(timeoutMs)) + ")";
+            String after = Timeline.format(Duration.ofMillis(at - q.since));
+            if (q.lost) {
+                line("LOST", held + " lost with its node's power after " + after + " -> " + q.result);
+            } else if (at > q.since + timeoutMs + SLACK_MS) {
+                line("LATE", held + " carried out after " + after + ", past the runtime's watchdog, which must"
+                        + " ignore its answer -> " + q.result);
+            } else {
+                line("HELD", held + " carried out after " + after + " -> " + q.result);
+            }
         }
 
         void decided(RuntimeEvent.DecisionMade d) {
@@ -235,7 +304,19 @@ public final class RuntimeSimulator {
                 }
                 return;
             }
+            if (f instanceof Fault.PowerLoss p) {
+                maybeFailoverObligation(p);
+            }
             world.apply(f, now);
+            if (f instanceof Fault.Stall st && !st.duration().isZero() && world.stallEndpoint(st) >= 0) {
+                int e = world.stallEndpoint(st);
+                scheduler.schedule(scheduler.now().plus(st.duration()), () -> {
+                    int n = world.drain(e, scheduler.nowMillis());
+                    if (n > 0) {
+                        line("STALL", "of " + st.endpoint() + " ends: " + n + " held-back call(s) carried out now");
+                    }
+                });
+            }
             if (f instanceof Fault.Recover) {
                 operatorPending = true;
                 scheduler.schedule(scheduler.now().plusMillis(settle), this::operator);
@@ -243,6 +324,25 @@ public final class RuntimeSimulator {
                 scheduler.schedule(scheduler.now().plusMillis(settle + checker.recoveryBound().toMillis()),
                         () -> checkRecovered(before));
             }
+        }
+
+        /** Active node dies, all else well: the service must be back within the failover bound. */
+        void maybeFailoverObligation(Fault.PowerLoss p) {
+            InvariantChecker.FailoverObligation o = checker.failoverObligation(world.indexOrMinus(p.node()), managerUp,
+                    last, true, scheduler.nowMillis());
+            if (o == null) {
+                return;
+            }
+            line("LIVENESS", "failover: " + o.what());
+            long before = faultsApplied;
+            scheduler.schedule(scheduler.now().plus(o.bound()), () -> {
+                if (faultsApplied == before && managerUp && !checker.failed()) {
+                    checker.checkAvailable("liveness:failover", o.what(), phase, scheduler.nowMillis());
+                    if (!checker.failed()) {
+                        line("LIVENESS", "failover kept: the service is available again");
+                    }
+                }
+            });
         }
 
         void routerCheck() {
@@ -267,6 +367,7 @@ public final class RuntimeSimulator {
             runtime.start();
             long end = Math.max(schedule.horizon().toMillis(), schedule.lastFaultAt().toMillis()) + settle
                     + checker.recoveryBound().toMillis() * 2 + 1000;
+            stalls.notAfter = EngineSimulator.T0.plusMillis(end);
             while (!checker.failed() && scheduler.nextAt() != null
                     && !scheduler.nextAt().isAfter(EngineSimulator.T0.plusMillis(end))) {
                 scheduler.runNext();

@@ -5,6 +5,7 @@ import dev.ha4j.core.Lease;
 import dev.ha4j.core.LeaseResult;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.OpResult;
+import dev.ha4j.core.Outcome;
 import dev.ha4j.core.spi.Coordinator;
 import java.time.Duration;
 import java.util.List;
@@ -13,30 +14,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The simulated coordinator behind the {@link Coordinator} SPI: epochs that only grow, a lease that can expire
- * or be lost with the session, listeners told of every loss, the manager's path to it subject to partitions.
+ * or be lost with the session, listeners told of every loss, the manager's path to it subject to partitions,
+ * calls held back while it stalls.
  *
  * <p>Confined to the {@link VirtualScheduler}'s driving thread; listeners are called on it.
  */
 public final class SimulatedCoordinator extends SimulatedSpis implements Coordinator {
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
 
-    SimulatedCoordinator(SimulatedWorld world, VirtualScheduler scheduler) {
-        super(world, scheduler);
+    SimulatedCoordinator(Stalls stalls) {
+        super(stalls);
     }
 
     @Override
     public LeaseResult acquire(NodeId node, Duration timeout) {
-        return took(world.acquire(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(SimulatedWorld.COORDINATOR, timeout, "acquire-lease", node, at -> world.acquire(i, at, t),
+                () -> LeaseResult.notGranted(Outcome.TIMED_OUT, Optional.empty(), "coordinator does not answer"));
     }
 
     @Override
     public OpResult release(Lease lease, Duration timeout) {
-        return took(world.release(lease, now(), timeout.toMillis()));
+        long t = timeout.toMillis();
+        return call(SimulatedWorld.COORDINATOR, timeout, "release-lease", lease, at -> world.release(lease, at, t),
+                () -> OpResult.timedOut("coordinator does not answer"));
     }
 
     @Override
     public Optional<Lease> current(Duration timeout) {
-        return took(world.currentLease(now(), timeout.toMillis()));
+        long t = timeout.toMillis();
+        return call(SimulatedWorld.COORDINATOR, timeout, "current-lease", "", at -> world.currentLease(at, t),
+                Optional::empty);
     }
 
     @Override

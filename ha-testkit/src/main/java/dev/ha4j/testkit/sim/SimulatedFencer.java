@@ -9,14 +9,14 @@ import dev.ha4j.core.spi.Fencer;
 import java.time.Duration;
 
 /**
- * Simulated BMCs behind the {@link Fencer} SPI: power off and read back, failing, timing out or (a
+ * Simulated BMCs behind the {@link Fencer} SPI: power off and read back, failing, timing out, stalling or (a
  * contract-breaking fault) lying as the world's faults say. Only {@link FenceAction#OFF} is modelled.
  *
  * <p>Confined to the {@link VirtualScheduler}'s driving thread.
  */
 public final class SimulatedFencer extends SimulatedSpis implements Fencer {
-    SimulatedFencer(SimulatedWorld world, VirtualScheduler scheduler) {
-        super(world, scheduler);
+    SimulatedFencer(Stalls stalls) {
+        super(stalls);
     }
 
     @Override
@@ -24,12 +24,17 @@ public final class SimulatedFencer extends SimulatedSpis implements Fencer {
         if (action != FenceAction.OFF) {
             return FenceResult.failed(Outcome.REFUSED, PowerState.UNKNOWN, "only OFF is simulated");
         }
-        return took(world.fence(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(bmc(i), timeout, "fence", node, at -> world.fence(i, at, t),
+                () -> FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "BMC of " + node + " does not answer"));
     }
 
     @Override
     public PowerState status(NodeId node, Duration timeout) {
-        return took(world.powerState(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(bmc(i), timeout, "power-status", node, at -> world.powerState(i, at, t), () -> PowerState.UNKNOWN);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ha4j.testkit.sim;
 
 import dev.ha4j.core.Epoch;
+import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.OpResult;
 import dev.ha4j.core.ProbeResult;
@@ -12,38 +13,52 @@ import java.time.Duration;
 /**
  * The simulated nodes' services behind the real SPIs: probing and controlling the service on any node of a
  * {@link SimulatedWorld}, with the world's latencies and faults (crash, hang, out of memory, slow or failing
- * start, ERROR/MAINTENANCE/STARTING, unreachable, powered off, stale epoch refused).
+ * start, ERROR/MAINTENANCE/STARTING, unreachable, powered off, stale epoch refused, a stalled agent).
  *
  * <p>Confined to the {@link VirtualScheduler}'s driving thread, like the world it reads.
  */
 public final class SimulatedNodes extends SimulatedSpis implements HealthProbe, ServiceControl {
-    SimulatedNodes(SimulatedWorld world, VirtualScheduler scheduler) {
-        super(world, scheduler);
+    SimulatedNodes(Stalls stalls) {
+        super(stalls);
     }
 
     @Override
     public ProbeResult probe(NodeId node, Duration timeout) {
-        return took(world.probe(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(agent(i), timeout, "probe", node, at -> world.probe(i, at, t),
+                () -> ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE, "no answer from " + node));
     }
 
     @Override
     public OpResult start(NodeId node, Epoch epoch, Duration timeout) {
-        return took(world.start(node(node), epoch.value(), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(agent(i), timeout, "start", node, at -> world.start(i, epoch.value(), at, t),
+                () -> OpResult.timedOut("no answer from " + node));
     }
 
     @Override
     public OpResult stop(NodeId node, Duration timeout) {
-        return took(world.stop(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(agent(i), timeout, "stop", node, at -> world.stop(i, at, t),
+                () -> OpResult.timedOut("no answer from " + node));
     }
 
     @Override
     public OpResult kill(NodeId node, Duration timeout) {
-        return took(world.kill(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(agent(i), timeout, "kill", node, at -> world.kill(i, at, t),
+                () -> OpResult.timedOut("no answer from " + node));
     }
 
     @Override
     public RunState state(NodeId node, Duration timeout) {
-        return took(world.state(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(agent(i), timeout, "state", node, at -> world.state(i, at, t), () -> RunState.UNKNOWN);
     }
 
     @Override

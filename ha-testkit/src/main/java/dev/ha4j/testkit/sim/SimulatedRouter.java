@@ -9,28 +9,36 @@ import java.util.Optional;
 
 /**
  * The simulated request router behind the {@link RequestRouter} SPI: one target, stale epochs refused, the
- * manager's path to it subject to partitions.
+ * manager's path to it subject to partitions, calls held back while it stalls.
  *
  * <p>Confined to the {@link VirtualScheduler}'s driving thread.
  */
 public final class SimulatedRouter extends SimulatedSpis implements RequestRouter {
-    SimulatedRouter(SimulatedWorld world, VirtualScheduler scheduler) {
-        super(world, scheduler);
+    SimulatedRouter(Stalls stalls) {
+        super(stalls);
     }
 
     @Override
     public OpResult route(NodeId node, Epoch epoch, Duration timeout) {
-        return took(world.route(node(node), epoch.value(), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(SimulatedWorld.ROUTER, timeout, "route", node, at -> world.route(i, epoch.value(), at, t),
+                () -> OpResult.timedOut("router does not answer"));
     }
 
     @Override
     public OpResult unroute(NodeId node, Duration timeout) {
-        return took(world.unroute(node(node), now(), timeout.toMillis()));
+        int i = node(node);
+        long t = timeout.toMillis();
+        return call(SimulatedWorld.ROUTER, timeout, "unroute", node, at -> world.unroute(i, at, t),
+                () -> OpResult.timedOut("router does not answer"));
     }
 
     @Override
     public Optional<NodeId> currentTarget(Duration timeout) {
-        return took(world.routeTarget(now(), timeout.toMillis()));
+        long t = timeout.toMillis();
+        return call(SimulatedWorld.ROUTER, timeout, "route-target", "", at -> world.routeTarget(at, t),
+                Optional::empty);
     }
 
     @Override

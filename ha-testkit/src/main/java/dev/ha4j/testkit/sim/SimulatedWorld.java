@@ -17,10 +17,14 @@ import dev.ha4j.core.ReplicaStatus;
 import dev.ha4j.core.RunState;
 import dev.ha4j.testkit.Fault;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * The simulated infrastructure of one run: nodes (power, service process, health, replica), the network
@@ -35,6 +39,12 @@ import java.util.SplittableRandom;
  * long the answer took. Operations honour their deadline: an answer later than the deadline comes back as
  * the SPI's timed-out result at the deadline. Conditions (a hang, a partition) expire lazily, so the model
  * needs no timer of its own. Randomness (latencies, lost messages) comes from one seeded generator.
+ *
+ * <p>The one exception to honoured deadlines is a {@link Fault.Stall stalled} endpoint: a simulator
+ * {@link #queue queues} a call to it instead of calling the operation, and the queued calls are carried out in
+ * order, with the world as it is then, when the simulator {@link #drain drains} the endpoint at the end of the
+ * stall (or at a recover). A node that loses power loses the calls queued at its agent; they are answered with
+ * their "no answer" result.
  *
  * <p>Not thread-safe: one run drives it from one thread. Public methods only read.
  */
@@ -62,10 +72,57 @@ public final class SimulatedWorld {
         void leaseLost(int holder, long epoch, String reason, long now);
     }
 
+    /**
+     * A call held back by a stalled endpoint: carried out when the stall ends, or answered as unanswered when
+     * its node loses power.
+     *
+     * @param <T> the answer's type
+     */
+    static final class Queued<T> {
+        final int endpoint;
+        final long since;
+        private final LongFunction<T> op;
+        private final Supplier<T> unanswered;
+        private final Consumer<Queued<T>> onDone;
+        T result;
+        long latency;
+        boolean done;
+        boolean lost;
+
+        Queued(int endpoint, long since, LongFunction<T> op, Supplier<T> unanswered, Consumer<Queued<T>> onDone) {
+            this.endpoint = endpoint;
+            this.since = since;
+            this.op = op;
+            this.unanswered = unanswered;
+            this.onDone = onDone;
+        }
+
+        void carryOut(SimulatedWorld w, long now) {
+            result = op.apply(now);
+            latency = w.lastLatency;
+            finish();
+        }
+
+        void lose() {
+            result = unanswered.get();
+            latency = 0;
+            lost = true;
+            finish();
+        }
+
+        private void finish() {
+            done = true;
+            if (onDone != null) {
+                onDone.accept(this);
+            }
+        }
+    }
+
     /** One node. */
     static final class Node {
         final NodeId id;
         final String name;
+        int index;
         long powerOffUntil;
         long powerOnAt;
         boolean running;
@@ -97,6 +154,11 @@ public final class SimulatedWorld {
 
     final Node[] nodes;
     final long[][] cutUntil;
+    final long[] stallUntil;
+    private final List<ArrayDeque<Queued<?>>> queued;
+    private int queuedCount;
+    /** Whether the operation in progress is a call a stall held back, carried out now (for the checks). */
+    boolean carryingOutHeldBack;
     private final SplittableRandom random;
     Effects effects;
     boolean rebootDemotes;
@@ -120,9 +182,15 @@ public final class SimulatedWorld {
         this.nodes = new Node[nodes.size()];
         for (int i = 0; i < this.nodes.length; i++) {
             this.nodes[i] = new Node(nodes.get(i));
+            this.nodes[i].index = i;
         }
         int endpoints = 3 + 2 * this.nodes.length;
         this.cutUntil = new long[endpoints][endpoints];
+        this.stallUntil = new long[endpoints];
+        this.queued = new ArrayList<>(endpoints);
+        for (int e = 0; e < endpoints; e++) {
+            queued.add(new ArrayDeque<>());
+        }
         this.random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     }
 
@@ -230,6 +298,73 @@ public final class SimulatedWorld {
 
     static boolean active(long until, long now) {
         return until > now;
+    }
+
+    /**
+     * Whether a call to {@code endpoint} is held back now: the endpoint stalls, or earlier calls it held back
+     * have not been carried out yet (a stalled endpoint answers in order).
+     */
+    boolean holdsBack(int endpoint, long now) {
+        return active(stallUntil[endpoint], now) || (queuedCount > 0 && !queued.get(endpoint).isEmpty());
+    }
+
+    /**
+     * Queues a call at a stalled endpoint.
+     *
+     * @param endpoint the endpoint
+     * @param now when the call is made
+     * @param op the operation, carried out at the instant it is given
+     * @param unanswered the answer when the call is lost
+     * @param onDone told when the call is carried out or lost, or null
+     * @return the queued call
+     */
+    <T> Queued<T> queue(int endpoint, long now, LongFunction<T> op, Supplier<T> unanswered,
+            Consumer<Queued<T>> onDone) {
+        Queued<T> q = new Queued<>(endpoint, now, op, unanswered, onDone);
+        queued.get(endpoint).add(q);
+        queuedCount++;
+        return q;
+    }
+
+    /**
+     * Carries out, in order, the calls {@code endpoint} held back, unless it still stalls.
+     *
+     * @return how many were carried out
+     */
+    int drain(int endpoint, long now) {
+        if (active(stallUntil[endpoint], now)) {
+            return 0;
+        }
+        ArrayDeque<Queued<?>> q = queued.get(endpoint);
+        int n = 0;
+        while (!q.isEmpty()) {
+            Queued<?> c = q.poll();
+            queuedCount--;
+            carryingOutHeldBack = true;
+            try {
+                c.carryOut(this, now);
+            } finally {
+                carryingOutHeldBack = false;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** A node lost power: the calls queued at its agent are gone. */
+    private void loseQueued(int endpoint) {
+        ArrayDeque<Queued<?>> q = queued.get(endpoint);
+        while (!q.isEmpty()) {
+            Queued<?> c = q.poll();
+            queuedCount--;
+            c.lose();
+        }
+    }
+
+    /** @return the endpoint index of a {@link Fault.Stall}, or -1 */
+    int stallEndpoint(Fault.Stall f) {
+        int e = endpoint(f.endpoint());
+        return e == MANAGER ? -1 : e;
     }
 
     boolean powered(Node n, long now) {
@@ -452,6 +587,9 @@ public final class SimulatedWorld {
     void powerOff(Node n, long until) {
         n.powerOffUntil = until;
         n.running = false;
+        if (queuedCount > 0) {
+            loseQueued(nodeEndpoint(n.index));
+        }
         if (rebootDemotes) {
             // Replicated block devices (DRBD's default) come back as secondaries after a power cycle.
             n.role = ReplicaRole.SECONDARY;
@@ -728,6 +866,12 @@ public final class SimulatedWorld {
         } else if (fault instanceof Fault.SessionLost f) {
             coordinatorDownUntil = until(f.duration(), now);
             loseLease("coordinator session lost", now);
+        } else if (fault instanceof Fault.Stall f) {
+            int e = stallEndpoint(f);
+            if (e < 0) {
+                return false;
+            }
+            stallUntil[e] = until(f.duration(), now);
         } else if (fault instanceof Fault.Recover) {
             recover(now);
         }
@@ -763,8 +907,17 @@ public final class SimulatedWorld {
         }
     }
 
-    /** Everything repaired: power, network, devices, replicas, database, coordinator, the services' states. */
+    /**
+     * Everything repaired: power, network, devices, replicas, database, coordinator, the services' states.
+     * Stalls end first, so what they held back is carried out before the repairs.
+     */
     void recover(long now) {
+        java.util.Arrays.fill(stallUntil, 0);
+        if (queuedCount > 0) {
+            for (int e = 0; e < stallUntil.length; e++) {
+                drain(e, now);
+            }
+        }
         for (Node n : nodes) {
             if (!powered(n, now)) {
                 n.powerOffUntil = 0;
@@ -795,8 +948,13 @@ public final class SimulatedWorld {
     /** Whether any infrastructure condition is in force (used to decide whether a liveness bound applies). */
     boolean anyCondition(long now) {
         if (active(delayUntil, now) || active(dropUntil, now) || active(dbDownUntil, now)
-                || active(coordinatorDownUntil, now)) {
+                || active(coordinatorDownUntil, now) || queuedCount > 0) {
             return true;
+        }
+        for (long u : stallUntil) {
+            if (u > now) {
+                return true;
+            }
         }
         for (long[] row : cutUntil) {
             for (long u : row) {

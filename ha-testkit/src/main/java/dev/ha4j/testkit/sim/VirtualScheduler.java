@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * A {@link RuntimeScheduler} on virtual time: the real {@link dev.ha4j.core.runtime.HaRuntime} runs on it
@@ -21,6 +22,12 @@ import java.util.Objects;
  * start plus the time slept so far, and whatever the call hands to {@link #execute} (the runtime's way of
  * reporting a result) is delivered at that later instant. Deadlines of the runtime's watchdogs are ordinary
  * scheduled tasks.
+ *
+ * <p>A call that must wait for something in the simulated world (a stalled agent that answers only when the
+ * stall ends) {@link #block blocks}: the scheduler runs the other tasks in their usual order meanwhile, the
+ * clock moving with them, so the runtime's watchdog for that call fires, other calls run and events are
+ * handled, and the call resumes when its condition holds. Calls blocked at once resume last-blocked-first;
+ * each resumes at the instant its condition first holds or, when an inner one holds it up, later.
  *
  * <p>Thread-safe in the sense that every method is synchronized, but meant to be driven from one thread;
  * tasks run on the driving thread.
@@ -117,6 +124,45 @@ public final class VirtualScheduler implements RuntimeScheduler {
         blockingElapsed += Math.max(0, d.toMillis());
     }
 
+    /**
+     * Blocks the blocking call in progress until {@code until} holds, running the other pending tasks (the
+     * event loop, timers, watchdogs, other blocking calls, which may block in turn) in their usual order
+     * meanwhile; the clock moves with them. Afterwards the call goes on at the current instant. The driving
+     * thread's interrupt flag is cleared after every task run meanwhile (a runtime watchdog interrupts the
+     * thread of the call it gives up on, which here is the driving thread) and set again on return if any
+     * task set it, so that it reaches the blocked call and nothing else.
+     *
+     * @param until the condition to wait for; checked before every task
+     * @param notAfter run no task later than this
+     * @return true when {@code until} holds; false when nothing is pending, the next task is after
+     *     {@code notAfter}, or the scheduler was shut down first
+     * @throws IllegalStateException if no blocking call is in progress
+     */
+    public synchronized boolean block(BooleanSupplier until, Instant notAfter) {
+        Objects.requireNonNull(until, "until");
+        if (blockingElapsed < 0) {
+            throw new IllegalStateException("block outside a blocking call: the event loop must never block");
+        }
+        long own = now + blockingElapsed;
+        long limit = Duration.between(start, notAfter).toMillis();
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!until.getAsBoolean()) {
+                if (shutdown || queue.size() == 0 || queue.peekTime() > limit) {
+                    return false;
+                }
+                runNext();
+                interrupted |= Thread.interrupted();
+            }
+            return true;
+        } finally {
+            blockingElapsed = Math.max(0, own - now);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Drops every pending task; later submissions are ignored. */
     @Override
     public synchronized void shutdown() {
@@ -140,15 +186,13 @@ public final class VirtualScheduler implements RuntimeScheduler {
                 continue;
             }
             tasksRun++;
-            if (t.blocking) {
-                blockingElapsed = 0;
-                try {
-                    t.body.run();
-                } finally {
-                    blockingElapsed = -1;
-                }
-            } else {
+            // Inside a blocked call (see block) the task runs with its own context, the blocked one's after it.
+            long outer = blockingElapsed;
+            blockingElapsed = t.blocking ? 0 : -1;
+            try {
                 t.body.run();
+            } finally {
+                blockingElapsed = outer;
             }
             return true;
         }

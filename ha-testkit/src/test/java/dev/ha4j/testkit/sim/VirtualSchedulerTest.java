@@ -43,6 +43,47 @@ class VirtualSchedulerTest {
     }
 
     @Test
+    void aBlockedCallLetsTheLoopRunItsWatchdogAndResumesWhenItsConditionHolds() {
+        VirtualScheduler s = new VirtualScheduler(T0);
+        List<String> ran = new ArrayList<>();
+        boolean[] released = new boolean[1];
+        s.schedule(T0.plusSeconds(3), () -> {
+            ran.add("watchdog@" + s.now());
+            Thread.currentThread().interrupt(); // as HaRuntime's watchdog interrupts the (here: driving) thread
+        });
+        s.schedule(T0.plusSeconds(10), () -> released[0] = true);
+        s.executeBlocking(() -> {
+            s.executeBlocking(() -> {
+                // A second call blocks inside the first one's wait and resumes first (last blocked, first resumed).
+                assertThat(s.block(() -> released[0], T0.plusSeconds(60))).isTrue();
+                ran.add("inner resumed@" + s.now() + " interrupted=" + Thread.interrupted());
+            });
+            assertThat(s.block(() -> released[0], T0.plusSeconds(60))).isTrue();
+            ran.add("outer resumed@" + s.now() + " interrupted=" + Thread.interrupted());
+            s.sleep(Duration.ofSeconds(1));
+            s.execute(() -> ran.add("answer@" + s.now()));
+        });
+        s.runFor(Duration.ofSeconds(30));
+        assertThat(ran).containsExactly("watchdog@" + T0.plusSeconds(3),
+                "inner resumed@" + T0.plusSeconds(10) + " interrupted=true",
+                "outer resumed@" + T0.plusSeconds(10) + " interrupted=false",
+                "answer@" + T0.plusSeconds(11));
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
+    void aBlockedCallGivesUpWhenTheRunIsOver() {
+        VirtualScheduler s = new VirtualScheduler(T0);
+        boolean[] gaveUp = new boolean[1];
+        s.schedule(T0.plusSeconds(100), () -> { });
+        s.executeBlocking(() -> gaveUp[0] = !s.block(() -> false, T0.plusSeconds(50)));
+        s.runNext();
+        assertThat(gaveUp[0]).isTrue();
+        assertThatThrownBy(() -> s.block(() -> true, T0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("outside a blocking call");
+    }
+
+    @Test
     void theEventLoopNeverSleeps() {
         VirtualScheduler s = new VirtualScheduler(T0);
         assertThatThrownBy(() -> s.sleep(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);

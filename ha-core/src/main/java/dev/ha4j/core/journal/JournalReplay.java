@@ -71,9 +71,22 @@ public final class JournalReplay {
         Objects.requireNonNull(engine, "engine");
         ClusterState state = engine.initialState();
         for (JournalEntry e : entries) {
-            state = engine.apply(startOf(engine, state, e), e.event()).state();
+            state = next(engine, state, e);
         }
         return state;
+    }
+
+    /**
+     * One step of a replay, for callers that stream a journal rather than hold it.
+     *
+     * @param engine an engine with the configuration the journal was written under
+     * @param state the state after the previous entry (the initial state before the first)
+     * @param entry the next entry
+     * @return the state after it
+     * @throws NullPointerException if an argument is null
+     */
+    public static ClusterState next(FailoverEngine engine, ClusterState state, JournalEntry entry) {
+        return engine.apply(startOf(engine, state, entry), entry.event()).state();
     }
 
     /** Each run of a manager began from a fresh engine: a Started entry marks where one did. */

@@ -3,6 +3,7 @@ package dev.ha4j.core.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ha4j.core.internal.Json;
 import dev.ha4j.core.spi.Journal;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,12 +75,23 @@ public final class JsonLinesJournal implements Journal {
 
     @Override
     public synchronized List<JournalEntry> readAll() {
+        flush();
+        return read(file);
+    }
+
+    /** Streams the file entry by entry, so that recovering from a long journal needs no room for all of it. */
+    @Override
+    public synchronized void forEach(Consumer<JournalEntry> action) {
+        flush();
+        forEach(file, action);
+    }
+
+    private void flush() {
         try {
             out.flush();
         } catch (IOException e) {
             LOG.warn("cannot flush journal {}: {}", file, e.getMessage());
         }
-        return read(file);
     }
 
     /**
@@ -90,30 +103,46 @@ public final class JsonLinesJournal implements Journal {
      * @throws IllegalArgumentException naming the line number if a line other than the last is malformed
      */
     public static List<JournalEntry> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<JournalEntry> entries = new ArrayList<>();
+        forEach(file, entries::add);
+        return entries;
+    }
+
+    /**
+     * Reads a journal file one line at a time and hands each entry to {@code action}.
+     *
+     * @param file the file
+     * @param action what to do with each entry, in order; a torn last line is skipped
+     * @throws UncheckedIOException if the file cannot be read
+     * @throws IllegalArgumentException naming the line number if a line other than the last is malformed
+     */
+    public static void forEach(Path file, Consumer<JournalEntry> action) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = in.readLine();
+            long number = 0;
+            while (line != null) {
+                number++;
+                // Look one line ahead: only the last line may be torn by a crash mid-write.
+                String next = in.readLine();
+                if (!line.isBlank()) {
+                    JournalEntry entry;
+                    try {
+                        entry = Json.mapper().readValue(line, JournalEntry.class);
+                    } catch (JsonProcessingException e) {
+                        if (next == null) {
+                            LOG.warn("journal {}: skipping a torn last line {}", file, number);
+                            return;
+                        }
+                        throw new IllegalArgumentException("journal '" + file + "' line " + number
+                                + " is malformed: " + e.getOriginalMessage(), e);
+                    }
+                    action.accept(entry);
+                }
+                line = next;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read journal '" + file + "': " + e.getMessage(), e);
         }
-        List<JournalEntry> entries = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                entries.add(Json.mapper().readValue(line, JournalEntry.class));
-            } catch (JsonProcessingException e) {
-                if (i == lines.size() - 1) {
-                    LOG.warn("journal {}: skipping a torn last line {}", file, i + 1);
-                    break;
-                }
-                throw new IllegalArgumentException("journal '" + file + "' line " + (i + 1) + " is malformed: "
-                        + e.getOriginalMessage(), e);
-            }
-        }
-        return entries;
     }
 
     @Override

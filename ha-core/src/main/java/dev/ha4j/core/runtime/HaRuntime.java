@@ -161,14 +161,19 @@ public final class HaRuntime implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            List<JournalEntry> entries = journal.readAll();
-            if (entries.isEmpty()) {
+            ClusterState[] last = {engine.initialState()};
+            long[] count = {0};
+            journal.forEach(entry -> {
+                last[0] = JournalReplay.next(engine, last[0], entry);
+                seq = entry.seq();
+                count[0]++;
+            });
+            if (count[0] == 0) {
                 return Optional.empty();
             }
-            seq = entries.get(entries.size() - 1).seq();
-            Event.Recovered r = Event.Recovered.from(JournalReplay.lastState(engine, entries));
+            Event.Recovered r = Event.Recovered.from(last[0]);
             LOG.info("recovered from {} journal entries: maintenance until {}, blocked: {}, {} restart(s) counting",
-                    entries.size(), r.maintenanceUntil().orElse(null), r.blockedReason().orElse("no"),
+                    count[0], r.maintenanceUntil().orElse(null), r.blockedReason().orElse("no"),
                     r.restarts().size());
             return Optional.of(r);
         } catch (RuntimeException e) {

@@ -132,7 +132,7 @@ public final class FailoverEngine {
 
     /** The work of one {@link #apply} call: a mutable copy of the state and the commands and reasons so far. */
     private final class Ctx {
-        final ClusterState.Mut m;
+        ClusterState.Mut m;
         final Instant now;
         final List<Command> commands = new ArrayList<>(4);
         private String firstReason;
@@ -182,12 +182,11 @@ public final class FailoverEngine {
         // ----------------------------------------------------------------- manager start and reconciliation
 
         void onStarted(Optional<Event.Recovered> recovered) {
-            Epoch highest = m.highestEpoch;
-            long next = m.nextId;
+            // A (re)started manager knows nothing but the epochs it saw and the command ids it must not reuse.
             ClusterState.Mut fresh = initialState().mut();
-            copyInto(fresh);
-            m.highestEpoch = highest;
-            m.nextId = next;
+            fresh.highestEpoch = m.highestEpoch;
+            fresh.nextId = m.nextId;
+            m = fresh;
             if (recovered.isPresent()) {
                 Event.Recovered r = recovered.get();
                 if (r.highestEpoch().isAfter(m.highestEpoch)) {
@@ -219,31 +218,6 @@ public final class FailoverEngine {
             }
             why("manager started: assuming nothing, observing the cluster");
             reconcile();
-        }
-
-        private void copyInto(ClusterState.Mut f) {
-            m.phase = f.phase;
-            m.active = f.active;
-            m.lease = f.lease;
-            m.roles = f.roles;
-            m.maintenanceUntil = f.maintenanceUntil;
-            m.maintenanceTimerId = f.maintenanceTimerId;
-            m.failuresInRow = f.failuresInRow;
-            m.lastFailure = f.lastFailure;
-            m.restarts = f.restarts;
-            m.startingSince = f.startingSince;
-            m.graceDeadline = f.graceDeadline;
-            m.serviceMaintenanceSince = f.serviceMaintenanceSince;
-            m.plan = f.plan;
-            m.pendingId = f.pendingId;
-            m.probeTimerId = f.probeTimerId;
-            m.probeId = f.probeId;
-            m.firstProbe = f.firstProbe;
-            m.fenceTimerId = f.fenceTimerId;
-            m.blockedReason = f.blockedReason;
-            m.forcePromote = f.forcePromote;
-            m.lastVerdict = f.lastVerdict;
-            m.lastVerdictAt = f.lastVerdictAt;
         }
 
         void reconcile() {

@@ -1,7 +1,6 @@
 package dev.ha4j.core.runtime;
 
 import dev.ha4j.core.Consistency;
-import dev.ha4j.core.Epoch;
 import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.FenceResult;
@@ -617,11 +616,6 @@ public final class HaRuntime implements AutoCloseable {
         if (journal != null) {
             journal.close();
         }
-    }
-
-    /** Epoch helper for tests and tools: the epoch in force right now. @return the epoch */
-    public Epoch epoch() {
-        return Epoch.of(snapshot.epoch());
     }
 
     /**

@@ -49,6 +49,20 @@ public interface Replicator {
     OpResult demote(NodeId node, Duration timeout);
 
     /**
+     * Makes the replica on {@code node} read-only again on behalf of the lease holder of {@code epoch}. The
+     * engine demotes with the epoch in force, so that an implementation that records epochs can refuse a
+     * demotion (or a late promotion) carrying an older one than it has seen. The default ignores the epoch.
+     *
+     * @param node the node
+     * @param epoch the epoch of the decision that demotes
+     * @param timeout the deadline
+     * @return OK when demoted or already secondary; REFUSED when the epoch is older than one already seen
+     */
+    default OpResult demote(NodeId node, Epoch epoch, Duration timeout) {
+        return demote(node, timeout);
+    }
+
+    /**
      * Resource fencing: marks the replica on {@code peer} as outdated so that it cannot be promoted with stale
      * data (DRBD's {@code outdate-peer}).
      *

@@ -43,7 +43,12 @@ public record Notification(Instant at, Kind kind, Optional<NodeId> node, Epoch e
         /** The coordinator's lease was lost. */
         LEASE_LOST,
         /** Failure history or a block was cleared by an operator. */
-        CLEARED
+        CLEARED,
+        /**
+         * The service might be running, or a replica might be primary, on a node that is not the active one (a
+         * start answered after its plan was abandoned, a service seen on a standby): a finding, secured at once.
+         */
+        STRAY_SERVICE
     }
 
     /**

@@ -43,6 +43,11 @@ public final class ClusterState {
     final long nextId;
     final ProbeResult lastVerdict;
     final Instant lastVerdictAt;
+    final List<Outstanding> outstanding;
+    final Map<NodeId, Long> strays;
+    final Epoch lostEpoch;
+    final Instant forceUntil;
+    final boolean waiting;
 
     ClusterState(Mut m) {
         this.phase = m.phase;
@@ -69,6 +74,43 @@ public final class ClusterState {
         this.nextId = m.nextId;
         this.lastVerdict = m.lastVerdict;
         this.lastVerdictAt = m.lastVerdictAt;
+        this.outstanding = m.outstanding;
+        this.strays = m.strays;
+        this.lostEpoch = m.lostEpoch;
+        this.forceUntil = m.forceUntil;
+        this.waiting = m.waiting;
+    }
+
+    /**
+     * Every command sent and not answered yet, oldest first, whatever happened to the plan that sent it
+     * (invariant 9). Recovered by a restarted manager from its journal.
+     *
+     * @return the outstanding commands
+     */
+    public List<Outstanding> outstanding() {
+        return outstanding;
+    }
+
+    /**
+     * Nodes that might be running the service (or hold a primary replica) although they are not the active
+     * one: a start that answered after its plan was abandoned, an unanswered start or promotion of a previous
+     * manager, a service seen on a standby. Each must be confirmed stopped or fenced before the service starts
+     * anywhere else.
+     *
+     * @return those nodes, in the order they became suspect
+     */
+    public java.util.Set<NodeId> mightRun() {
+        return strays.keySet();
+    }
+
+    /** @return the highest epoch reported lost before its grant arrived: never used (invariant 10) */
+    public Epoch lostEpoch() {
+        return lostEpoch;
+    }
+
+    /** @return until when an operator's force to promote a stale replica holds, if one is given */
+    public Optional<Instant> forceUntil() {
+        return Optional.ofNullable(forceUntil);
     }
 
     /** @return the phase */
@@ -180,7 +222,8 @@ public final class ClusterState {
                 + (maintenanceUntil == null ? "" : ", maintenance until " + maintenanceUntil)
                 + ", failuresInRow=" + failuresInRow + ", restarts=" + restarts.size()
                 + (plan == null ? "" : ", plan=" + plan) + (blockedReason == null ? "" : ", blocked: " + blockedReason)
-                + "}";
+                + (outstanding.isEmpty() ? "" : ", outstanding=" + outstanding)
+                + (strays.isEmpty() ? "" : ", mightRun=" + strays.keySet()) + "}";
     }
 
     Mut mut() {
@@ -213,6 +256,11 @@ public final class ClusterState {
         long nextId;
         ProbeResult lastVerdict;
         Instant lastVerdictAt;
+        List<Outstanding> outstanding = List.of();
+        Map<NodeId, Long> strays = Map.of();
+        Epoch lostEpoch = Epoch.NONE;
+        Instant forceUntil;
+        boolean waiting;
 
         Mut() {
         }
@@ -242,6 +290,57 @@ public final class ClusterState {
             nextId = s.nextId;
             lastVerdict = s.lastVerdict;
             lastVerdictAt = s.lastVerdictAt;
+            outstanding = s.outstanding;
+            strays = s.strays;
+            lostEpoch = s.lostEpoch;
+            forceUntil = s.forceUntil;
+            waiting = s.waiting;
+        }
+
+        void send(Outstanding o) {
+            List<Outstanding> copy = new java.util.ArrayList<>(outstanding.size() + 1);
+            copy.addAll(outstanding);
+            copy.add(o);
+            outstanding = java.util.Collections.unmodifiableList(copy);
+        }
+
+        /** Removes and returns the outstanding command {@code id}, or null. */
+        Outstanding take(long id) {
+            for (int i = 0; i < outstanding.size(); i++) {
+                if (outstanding.get(i).id() == id) {
+                    Outstanding o = outstanding.get(i);
+                    List<Outstanding> copy = new java.util.ArrayList<>(outstanding);
+                    copy.remove(i);
+                    outstanding = java.util.Collections.unmodifiableList(copy);
+                    return o;
+                }
+            }
+            return null;
+        }
+
+        Outstanding find(long id) {
+            for (Outstanding o : outstanding) {
+                if (o.id() == id) {
+                    return o;
+                }
+            }
+            return null;
+        }
+
+        void stray(NodeId node, long clearableAfter) {
+            if (!strays.containsKey(node) || strays.get(node) < clearableAfter) {
+                Map<NodeId, Long> copy = new LinkedHashMap<>(strays);
+                copy.put(node, clearableAfter);
+                strays = Collections.unmodifiableMap(copy);
+            }
+        }
+
+        void unstray(NodeId node) {
+            if (strays.containsKey(node)) {
+                Map<NodeId, Long> copy = new LinkedHashMap<>(strays);
+                copy.remove(node);
+                strays = Collections.unmodifiableMap(copy);
+            }
         }
 
         void role(NodeId node, NodeRole role) {

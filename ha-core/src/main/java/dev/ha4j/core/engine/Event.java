@@ -83,23 +83,50 @@ public sealed interface Event {
      * @param blockedReason why the cluster was blocked, if it was
      * @param restarts the restarts decided, for the escalation window
      * @param highestEpoch the highest epoch granted so far
+     * @param nextCommandId the id the previous run would have given its next command: a restarted engine
+     *     continues from it, so that a late answer to the previous run's command is never taken for the
+     *     answer to a new one (0 when unknown)
+     * @param outstanding the commands the previous run sent and never saw answered; a start or promotion among
+     *     them makes its node one that might be running the service until it is confirmed stopped or fenced
      */
     record Recovered(Optional<Instant> maintenanceUntil, Optional<String> blockedReason, List<Instant> restarts,
-            Epoch highestEpoch) {
+            Epoch highestEpoch, long nextCommandId, List<Command> outstanding) {
         /** @throws NullPointerException if an argument is null */
         public Recovered {
             Objects.requireNonNull(maintenanceUntil, "maintenanceUntil");
             Objects.requireNonNull(blockedReason, "blockedReason");
             restarts = List.copyOf(restarts);
             Objects.requireNonNull(highestEpoch, "highestEpoch");
+            // Journals of earlier versions carry neither of these.
+            outstanding = outstanding == null ? List.of() : List.copyOf(outstanding);
         }
 
         /**
-         * @param last the last state of the previous run, as replaying its journal gives it
-         * @return what a restarted manager recovers from it
+         * What an earlier version recorded: no command ids, nothing outstanding.
+         *
+         * @param maintenanceUntil when operator maintenance ends, if it was on
+         * @param blockedReason why the cluster was blocked, if it was
+         * @param restarts the restarts decided
+         * @param highestEpoch the highest epoch granted so far
+         */
+        public Recovered(Optional<Instant> maintenanceUntil, Optional<String> blockedReason, List<Instant> restarts,
+                Epoch highestEpoch) {
+            this(maintenanceUntil, blockedReason, restarts, highestEpoch, 0, List.of());
+        }
+
+        /**
+         * What a manager must remember of {@code last}, the state after the last journaled decision.
+         *
+         * @param last the state
+         * @return what to recover
          */
         public static Recovered from(ClusterState last) {
-            return new Recovered(last.maintenanceUntil(), last.blockedReason(), last.restarts(), last.highestEpoch());
+            List<Command> open = new java.util.ArrayList<>(last.outstanding().size());
+            for (Outstanding o : last.outstanding()) {
+                open.add(o.command());
+            }
+            return new Recovered(last.maintenanceUntil(), last.blockedReason(), last.restarts(), last.highestEpoch(),
+                    last.nextCommandId(), open);
         }
     }
 

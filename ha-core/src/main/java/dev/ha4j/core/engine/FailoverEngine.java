@@ -104,14 +104,10 @@ public final class FailoverEngine {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(event, "event");
         Ctx c = new Ctx(state.mut(), event.at());
-        if (event instanceof Event.ProbeCompleted e) {
-            c.onProbe(e);
-        } else if (event instanceof Event.TimerFired e) {
+        if (event instanceof Event.TimerFired e) {
             c.onTimer(e);
-        } else if (event instanceof Event.Observed e) {
-            c.onObserved(e);
         } else if (event instanceof Event.Result e) {
-            c.onPlanResult(e);
+            c.onAnswer(e);
         } else if (event instanceof Event.VerdictReported e) {
             c.onReportedVerdict(e);
         } else if (event instanceof Event.Started e) {
@@ -164,14 +160,79 @@ public final class FailoverEngine {
             return m.nextId++;
         }
 
-        long emitPending(Command cmd) {
+        /** Sends a command; one that gets an answer stays outstanding until the answer arrives (invariant 9). */
+        void emit(Command cmd) {
             commands.add(cmd);
+            if (Commands.answered(cmd)) {
+                m.send(new Outstanding(cmd, now));
+            }
+        }
+
+        /**
+         * Sends the command the plan's current step waits for, unless a command that must not overlap with it
+         * (same node and group) is still outstanding: then the plan waits for that answer and resumes after it.
+         *
+         * @return whether it was sent
+         */
+        boolean emitPending(Command cmd) {
+            for (Outstanding o : m.outstanding) {
+                if (Commands.conflicts(cmd, o.command())) {
+                    m.pendingId = 0;
+                    m.waiting = true;
+                    why("waiting for " + o + " to answer before " + cmd.getClass().getSimpleName()
+                            + Commands.node(cmd).map(n -> " on " + n).orElse("")
+                            + ": one command at a time per node and kind");
+                    return false;
+                }
+            }
+            emit(cmd);
             m.pendingId = cmd.id();
-            return cmd.id();
+            m.waiting = false;
+            return true;
+        }
+
+        /** Abandons the plan in progress; its outstanding commands stay outstanding. */
+        void dropPlan() {
+            m.plan = null;
+            m.pendingId = 0;
+            m.fenceTimerId = 0;
+            m.waiting = false;
+        }
+
+        boolean forced(NodeId n) {
+            return n.equals(m.forcePromote) && m.forceUntil != null && !now.isAfter(m.forceUntil);
+        }
+
+        /** Whether a start or promotion on {@code n} is outstanding right now. */
+        boolean startingOrPromoting(NodeId n) {
+            for (Outstanding o : m.outstanding) {
+                Command c = o.command();
+                if ((c instanceof Command.StartService s && s.node().equals(n))
+                        || (c instanceof Command.Promote p && p.node().equals(n))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether {@code n} might be running the service or hold a primary replica without being the active. */
+        boolean mightRun(NodeId n) {
+            return m.strays.containsKey(n) || startingOrPromoting(n);
+        }
+
+        /** Nodes other than {@code target} that might be running the service, in the configuration's order. */
+        List<NodeId> loose(NodeId target) {
+            List<NodeId> out = new ArrayList<>();
+            for (NodeId n : config.nodes()) {
+                if (!n.equals(target) && m.roles.get(n) != NodeRole.FENCED && mightRun(n)) {
+                    out.add(n);
+                }
+            }
+            return out;
         }
 
         void notifyOperator(Notification.Kind kind, NodeId node, String message) {
-            commands.add(new Command.Notify(id(), new Notification(now, kind, Optional.ofNullable(node),
+            emit(new Command.Notify(id(), new Notification(now, kind, Optional.ofNullable(node),
                     m.lease == null ? Epoch.NONE : m.lease.epoch(), message)));
         }
 
@@ -192,13 +253,30 @@ public final class FailoverEngine {
                 if (r.highestEpoch().isAfter(m.highestEpoch)) {
                     m.highestEpoch = r.highestEpoch();
                 }
+                m.nextId = Math.max(m.nextId, r.nextCommandId());
                 m.restarts = List.copyOf(r.restarts());
+                for (Command c : r.outstanding()) {
+                    // The previous run never saw these answered and never will: a start or promotion may have
+                    // gone through. Only securing the node (stop and confirm, or fence) clears that doubt.
+                    if (c instanceof Command.StartService || c instanceof Command.Promote) {
+                        NodeId n = Commands.node(c).orElseThrow();
+                        if (config.contains(n)) {
+                            m.stray(n, Long.MAX_VALUE);
+                        }
+                    }
+                }
+                if (!m.strays.isEmpty()) {
+                    why("manager restarted: the journal has an unanswered start or promotion on " + m.strays.keySet()
+                            + ": they might be running and are made sure out before the service starts elsewhere");
+                }
                 boolean maintenance = r.maintenanceUntil().isPresent() && r.maintenanceUntil().get().isAfter(now);
                 if (maintenance) {
-                    m.maintenanceUntil = r.maintenanceUntil().get();
+                    // A clock stepped back must not stretch maintenance beyond the policy's maximum.
+                    Instant limit = now.plus(policy.maxMaintenance());
+                    m.maintenanceUntil = r.maintenanceUntil().get().isAfter(limit) ? limit : r.maintenanceUntil().get();
                     long id = id();
                     m.maintenanceTimerId = id;
-                    commands.add(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
+                    emit(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
                 }
                 if (r.blockedReason().isPresent()) {
                     m.phase = Phase.BLOCKED;
@@ -222,7 +300,7 @@ public final class FailoverEngine {
 
         void reconcile() {
             m.phase = Phase.RECONCILING;
-            m.plan = null;
+            dropPlan();
             stopProbing();
             emitPending(new Command.Observe(id(), observeTimeout));
         }
@@ -236,11 +314,22 @@ public final class FailoverEngine {
             Observation o = e.observation();
             List<NodeId> running = new ArrayList<>();
             List<NodeId> unknown = new ArrayList<>();
+            List<NodeId> primaries = new ArrayList<>();
             for (NodeId n : config.nodes()) {
                 RunState rs = o.service(n);
+                Long mark = m.strays.get(n);
+                if (rs == RunState.STOPPED && mark != null && mark < e.commandId()) {
+                    // Observed after the doubt arose, and stopped: the doubt is settled.
+                    m.unstray(n);
+                }
+                if (o.replica(n).role() == ReplicaRole.PRIMARY) {
+                    primaries.add(n);
+                }
                 if (rs == RunState.RUNNING) {
                     running.add(n);
-                } else if (rs == RunState.UNKNOWN) {
+                } else if (rs == RunState.UNKNOWN || mightRun(n)) {
+                    // A node with a start still running, or one answered after its plan was abandoned, is not
+                    // a standby whatever it shows now: it might be running the service in a moment.
                     unknown.add(n);
                     m.role(n, NodeRole.UNKNOWN);
                 } else {
@@ -256,27 +345,46 @@ public final class FailoverEngine {
             if (running.size() == 1) {
                 NodeId a = running.get(0);
                 m.active = a;
+                m.unstray(a);
                 m.role(a, NodeRole.ACTIVE);
                 why("observed the service running on " + a + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
                         + ": adopting it");
-                List<Step> steps = new ArrayList<>();
-                if (!unknown.isEmpty()) {
-                    steps.add(Step.SECURE);
+                List<NodeId> secure = new ArrayList<>(unknown);
+                for (NodeId n : primaries) {
+                    if (!n.equals(a) && !secure.contains(n)) {
+                        // The running copy is the one clients write to; another primary is made sure out and
+                        // demoted, never built on.
+                        secure.add(n);
+                    }
                 }
-                steps.addAll(List.of(Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.PROMOTE, Step.ROUTE));
-                startPlan(new Plan(Kind.ADOPT, a, steps, 0, unknown, initialStage(false, false), 0, false, false,
-                        List.of(), false, "service found running on " + a, List.of()));
+                if (secure.size() > unknown.size()) {
+                    why("replicas are also PRIMARY on " + secure.subList(unknown.size(), secure.size())
+                            + ": securing and demoting them");
+                    notifyOperator(Notification.Kind.STRAY_SERVICE, secure.get(unknown.size()), "replicas are PRIMARY"
+                            + " on " + primaries + " while the service runs on " + a + ": demoting the others");
+                }
+                startPlan(Plan.of(Kind.ADOPT, a, secure, initialStage(false, false), false, false,
+                        "service found running on " + a));
+                return;
+            }
+            if (primaries.size() > 1) {
+                m.active = null;
+                block("the replicas are PRIMARY on several nodes at once " + primaries + " and the service runs"
+                        + " nowhere: the data may have diverged; an operator must choose which copy to keep");
                 return;
             }
             m.active = null;
             NodeId target = null;
             for (int pass = 0; pass < 2 && target == null; pass++) {
                 for (NodeId n : config.nodes()) {
-                    if (o.service(n) != RunState.STOPPED) {
+                    // A node that might be running is a candidate only once it is made sure out (it stays in
+                    // the secure queue, so the plan stops and confirms it first); one with a start or promotion
+                    // still running is not a candidate at all.
+                    if (o.service(n) != RunState.STOPPED || startingOrPromoting(n)) {
                         continue;
                     }
                     ReplicaStatus r = o.replica(n);
-                    boolean usable = r.isUpToDate() || n.equals(m.forcePromote);
+                    boolean usable = r.isUpToDate() || forced(n);
                     if (usable && (pass == 1 || r.role() == ReplicaRole.PRIMARY)) {
                         target = n;
                         break;
@@ -294,16 +402,19 @@ public final class FailoverEngine {
                         + " an up-to-date replica, or an operator's force");
                 return;
             }
-            why("observed no running service" + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
-                    + ": starting it on " + target);
-            List<Step> steps = new ArrayList<>();
-            if (!unknown.isEmpty()) {
-                steps.add(Step.SECURE);
+            List<NodeId> secure = new ArrayList<>(unknown);
+            for (NodeId n : primaries) {
+                if (!n.equals(target) && !secure.contains(n)) {
+                    // A stopped node left with a primary replica is demoted before another copy is promoted.
+                    secure.add(n);
+                }
             }
-            steps.addAll(List.of(Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.OUTDATE_PEER, Step.PROMOTE,
-                    Step.START, Step.WAIT_HEALTHY, Step.ROUTE));
-            startPlan(new Plan(Kind.START, target, steps, 0, unknown, initialStage(false, false), 0, false, false,
-                    List.of(), false, "no service running", List.of()));
+            why("observed no running service" + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
+                    + (secure.size() > unknown.size() ? ", a primary replica left on "
+                            + secure.subList(unknown.size(), secure.size()) : "")
+                    + ": starting it on " + target);
+            startPlan(Plan.of(Kind.START, target, secure, initialStage(false, false), false, false,
+                    "no service running"));
         }
 
         // ----------------------------------------------------------------- probing
@@ -324,7 +435,7 @@ public final class FailoverEngine {
             if (probing() && m.probeTimerId == 0 && m.probeId == 0) {
                 long id = id();
                 m.probeTimerId = id;
-                commands.add(new Command.ArmTimer(id, Timer.PROBE, now.plus(policy.probeInterval())));
+                emit(new Command.ArmTimer(id, Timer.PROBE, now.plus(policy.probeInterval())));
             }
         }
 
@@ -343,7 +454,7 @@ public final class FailoverEngine {
                     long id = id();
                     m.probeId = id;
                     Duration timeout = m.firstProbe ? policy.firstProbeTimeout() : policy.probeTimeout();
-                    commands.add(new Command.Probe(id, m.active, timeout));
+                    emit(new Command.Probe(id, m.active, timeout));
                     why("probing " + m.active);
                 }
                 case FENCE_DELAY -> {
@@ -515,16 +626,14 @@ public final class FailoverEngine {
                     + recent.size() + " of " + policy.restartLimit() + " within " + policy.restartWindow() + "): "
                     + cause);
             // A replica can come back secondary after a reboot: check and promote (idempotent) before starting.
-            startPlan(new Plan(Kind.RESTART, a, List.of(Step.SECURE, Step.CHECK_REPLICA, Step.PROMOTE, Step.START,
-                    Step.WAIT_HEALTHY), 0, List.of(a),
-                    initialStage(false, false), 0, false, false, List.of(), false, cause, List.of()));
+            startPlan(Plan.of(Kind.RESTART, a, List.of(a), initialStage(false, false), false, false, cause));
         }
 
         void failover(String cause, boolean fenceFirst) {
             NodeId old = m.active;
             NodeId target = null;
             for (NodeId n : config.nodes()) {
-                if (!n.equals(old) && (m.roles.get(n) == NodeRole.STANDBY || m.roles.get(n) == NodeRole.STOPPED)) {
+                if (!n.equals(old) && candidate(n)) {
                     target = n;
                     break;
                 }
@@ -536,19 +645,20 @@ public final class FailoverEngine {
             why("failing over from " + old + " to " + target + (fenceFirst ? ", fencing " + old + " first" : ""));
             notifyOperator(Notification.Kind.FAILOVER_STARTED, old, "failing over from " + old + " to " + target
                     + ": " + cause);
-            startPlan(new Plan(Kind.FAILOVER, target, List.of(Step.SECURE, Step.DEMOTE_OLD, Step.ACQUIRE_LEASE,
-                    Step.CHECK_REPLICA,
-                    Step.OUTDATE_PEER, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE), 0,
-                    old == null ? List.of() : List.of(old), initialStage(!fenceFirst, fenceFirst), 0, !fenceFirst,
-                    fenceFirst, List.of(), false, cause, List.of()));
+            startPlan(Plan.of(Kind.FAILOVER, target, old == null ? List.of() : List.of(old),
+                    initialStage(!fenceFirst, fenceFirst), !fenceFirst, fenceFirst, cause));
+        }
+
+        /** Whether {@code n} may be the target of a takeover: a standby that nothing suggests might be running. */
+        boolean candidate(NodeId n) {
+            NodeRole role = m.roles.get(n);
+            return (role == NodeRole.STANDBY || role == NodeRole.STOPPED) && !mightRun(n);
         }
 
         /** The next standby a failover has not tried yet, in order of preference, or null. */
         NodeId nextCandidate(Plan p) {
             for (NodeId n : config.nodes()) {
-                NodeRole role = m.roles.get(n);
-                if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n)
-                        && (role == NodeRole.STANDBY || role == NodeRole.STOPPED)) {
+                if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n) && candidate(n)) {
                     return n;
                 }
             }
@@ -558,9 +668,7 @@ public final class FailoverEngine {
         void block(String reason) {
             m.phase = Phase.BLOCKED;
             m.blockedReason = reason;
-            m.plan = null;
-            m.pendingId = 0;
-            m.fenceTimerId = 0;
+            dropPlan();
             stopProbing();
             why("BLOCKED: " + reason);
             notifyOperator(Notification.Kind.BLOCKED, m.active, reason);
@@ -573,9 +681,9 @@ public final class FailoverEngine {
         }
 
         void startPlan(Plan p) {
+            dropPlan();
             m.plan = p;
             m.phase = p.kind().phase();
-            m.pendingId = 0;
             stopProbing();
             run();
         }
@@ -609,7 +717,7 @@ public final class FailoverEngine {
                             m.plan = p.next();
                             continue;
                         }
-                        emitPending(new Command.Demote(id(), old, policy.replicaTimeout()));
+                        emitPending(new Command.Demote(id(), old, m.highestEpoch, policy.replicaTimeout()));
                         return;
                     }
                     case ACQUIRE_LEASE -> {
@@ -625,17 +733,26 @@ public final class FailoverEngine {
                         emitPending(new Command.OutdatePeer(id(), peer, epoch(), policy.replicaTimeout()));
                         return;
                     }
-                    case PROMOTE -> {
-                        if (p.force() && !p.target().equals(m.forcePromote)) {
+                    case PROMOTE, START -> {
+                        List<NodeId> loose = loose(p.target());
+                        loose.removeAll(p.secureQueue());
+                        if (!loose.isEmpty()) {
+                            why("before " + (step == Step.PROMOTE ? "promoting" : "starting") + " on " + p.target()
+                                    + ": " + loose + " might be running the service (a start or promotion answered"
+                                    + " late or not at all): making sure they are out first");
+                            m.plan = p.secureFirst(loose, Stage.STOP);
+                            continue;
+                        }
+                        if (step == Step.START) {
+                            emitPending(new Command.StartService(id(), p.target(), epoch(), policy.startTimeout()));
+                            return;
+                        }
+                        if (p.force() && !forced(p.target())) {
                             block("the operator's force to promote the stale replica on " + p.target()
-                                    + " was withdrawn before the promotion");
+                                    + " was withdrawn or expired before the promotion");
                             return;
                         }
                         emitPending(new Command.Promote(id(), p.target(), epoch(), p.force(), policy.replicaTimeout()));
-                        return;
-                    }
-                    case START -> {
-                        emitPending(new Command.StartService(id(), p.target(), epoch(), policy.startTimeout()));
                         return;
                     }
                     case WAIT_HEALTHY -> {
@@ -651,14 +768,31 @@ public final class FailoverEngine {
             }
         }
 
-        /** The first secured node that is stopped rather than fenced (a fenced node is off: nothing to demote). */
+        /**
+         * The next secured node that is stopped rather than fenced (a fenced node is off: nothing to demote) and
+         * not demoted yet by this plan.
+         */
         NodeId demotable(Plan p) {
             for (NodeId n : p.secured()) {
-                if (m.roles.get(n) != NodeRole.FENCED) {
+                if (m.roles.get(n) != NodeRole.FENCED && !p.demoted().contains(n)) {
                     return n;
                 }
             }
             return null;
+        }
+
+        /**
+         * Evidence that {@code x} may still hold a primary replica (a demotion or outdating that failed) is never
+         * built on: fence {@code x} before going on, or block when no fencing level is configured.
+         */
+        void fenceBeforeGoingOn(Plan p, NodeId x, String evidence) {
+            if (policy.fencingLevels().isEmpty()) {
+                block(evidence + ": " + x + " may still hold a primary replica and no fencing level is configured");
+                return;
+            }
+            why(evidence + ": " + x + " may still hold a primary replica; fencing it before going on");
+            m.plan = p.secureFirst(List.of(x), Stage.FENCE_DELAY);
+            run();
         }
 
         /** The {@code skip}-th secured node other than the target, or null. */
@@ -697,7 +831,7 @@ public final class FailoverEngine {
                     long id = id();
                     m.fenceTimerId = id;
                     m.pendingId = 0;
-                    commands.add(new Command.ArmTimer(id, Timer.FENCE_DELAY, now.plus(delay)));
+                    emit(new Command.ArmTimer(id, Timer.FENCE_DELAY, now.plus(delay)));
                     why("waiting the fencing delay of " + delay + " before fencing " + x);
                 }
                 case FENCE -> emitPending(new Command.Fence(id(), x, policy.fencingLevels().get(p.subIndex()),
@@ -709,6 +843,7 @@ public final class FailoverEngine {
 
         void secured(Plan p, NodeId x, NodeRole role) {
             m.role(x, role);
+            m.unstray(x);
             if (p.kind() != Kind.RESTART && x.equals(m.active)) {
                 m.active = null;
             }
@@ -751,6 +886,10 @@ public final class FailoverEngine {
                     reconcile();
                     return;
                 }
+                case SECURE_STRAY -> {
+                    m.phase = Phase.RUNNING;
+                    why("made sure the service runs only on " + p.target() + " again");
+                }
                 default -> throw new IllegalStateException("unknown plan " + p.kind());
             }
             for (NodeId n : config.nodes()) {
@@ -758,15 +897,126 @@ public final class FailoverEngine {
                     m.role(n, NodeRole.STANDBY);
                 }
             }
-            ensureProbing();
+            if (!secureStrays()) {
+                ensureProbing();
+            }
+        }
+
+        /**
+         * While the service runs and nothing else is going on, makes sure out every node besides the active that
+         * might be running the service.
+         *
+         * @return whether a plan was started for it
+         */
+        boolean secureStrays() {
+            if (m.phase != Phase.RUNNING || m.plan != null || m.active == null || m.maintenanceUntil != null) {
+                return false;
+            }
+            List<NodeId> loose = loose(m.active);
+            if (loose.isEmpty()) {
+                return false;
+            }
+            why(loose + " might be running the service besides " + m.active + ": making sure they are out");
+            notifyOperator(Notification.Kind.STRAY_SERVICE, loose.get(0), "the service might be running on " + loose
+                    + " besides the active " + m.active + ": stopping and confirming it, or fencing it");
+            startPlan(Plan.of(Kind.SECURE_STRAY, m.active, loose, Stage.STOP, false, false, "stray service"));
+            return true;
+        }
+
+        /**
+         * Every answer to a command comes here first: it must answer an outstanding command, with the right type
+         * and about the right node, or it is ignored. An answer the current plan no longer waits for is not
+         * dropped: it updates what the engine knows of that node.
+         */
+        void onAnswer(Event.Result e) {
+            Outstanding o = m.find(e.commandId());
+            if (o == null) {
+                why("ignored " + e.getClass().getSimpleName() + " for command " + e.commandId()
+                        + ": no such command is outstanding (answered already, or sent by an earlier run)");
+                return;
+            }
+            if (!Commands.answers(o.command(), e)) {
+                why("ignored " + e.getClass().getSimpleName() + " for command " + e.commandId() + ": it does not"
+                        + " answer " + o + " (wrong type or node); still waiting for the real answer");
+                return;
+            }
+            m.take(e.commandId());
+            if (e instanceof Event.ProbeCompleted pc) {
+                onProbe(pc);
+            } else if (e instanceof Event.Observed ob) {
+                onObserved(ob);
+            } else if (m.plan != null && e.commandId() == m.pendingId) {
+                onPlanResult(e);
+            } else {
+                onLateAnswer(o, e);
+            }
+            if (m.waiting && m.plan != null && m.pendingId == 0) {
+                m.waiting = false;
+                run();
+            }
+        }
+
+        /** An answer to a command whose plan was abandoned (maintenance, lease loss, clear, a block, a restart). */
+        void onLateAnswer(Outstanding o, Event.Result e) {
+            Command c = o.command();
+            String late = c.getClass().getSimpleName() + " #" + c.id() + " answered after its plan was abandoned";
+            if (c instanceof Command.StartService || c instanceof Command.Promote) {
+                NodeId n = Commands.node(c).orElseThrow();
+                String result = ((Event.ActionCompleted) e).result().toString();
+                if (m.roles.get(n) == NodeRole.FENCED) {
+                    why(late + " (" + result + "); " + n + " has been fenced since: it is off");
+                    return;
+                }
+                if (n.equals(m.active) && m.phase != Phase.RECONCILING) {
+                    why(late + " (" + result + ") on the active node " + n + ": it is watched");
+                    return;
+                }
+                // Only an observation or confirmation sent from now on can settle whether it runs.
+                m.stray(n, m.nextId);
+                why(late + " (" + result + "): " + n + " might be running the service"
+                        + (c instanceof Command.Promote ? " on a primary replica" : "")
+                        + "; it must be confirmed stopped or fenced before the service starts anywhere else");
+                if (!secureStrays() && m.phase == Phase.BLOCKED) {
+                    notifyOperator(Notification.Kind.STRAY_SERVICE, n, "the service might be running on " + n
+                            + " (" + late + "); the cluster is BLOCKED: check " + n + " before clearing");
+                }
+                return;
+            }
+            if (c instanceof Command.Fence && e instanceof Event.FenceCompleted f && f.result().isVerifiedOff()) {
+                NodeId n = f.node();
+                m.role(n, NodeRole.FENCED);
+                m.unstray(n);
+                why(late + ": " + n + " is verified off");
+                return;
+            }
+            if (c instanceof Command.AcquireLease && e instanceof Event.LeaseAcquired l && l.result().isGranted()) {
+                Lease lease = l.result().lease().orElseThrow();
+                if (lease.epoch().isAfter(m.highestEpoch)) {
+                    m.highestEpoch = lease.epoch();
+                }
+                why(late + ": " + lease + " is not used; no later lease may reuse its epoch");
+                return;
+            }
+            why(late + ": " + describe(e));
+        }
+
+        String describe(Event.Result e) {
+            if (e instanceof Event.ActionCompleted a) {
+                return a.result().toString();
+            } else if (e instanceof Event.StateObserved so) {
+                return so.node() + " " + so.state();
+            } else if (e instanceof Event.FenceCompleted f) {
+                return f.result().toString();
+            } else if (e instanceof Event.ReplicaObserved r) {
+                return "replica on " + r.node() + " is " + r.status();
+            } else if (e instanceof Event.LeaseAcquired l) {
+                return l.result().outcome() + " " + l.result().detail();
+            }
+            return "recorded";
         }
 
         void onPlanResult(Event.Result e) {
             Plan p = m.plan;
-            if (p == null || e.commandId() != m.pendingId) {
-                why("ignored the result of command " + e.commandId() + ": no longer waited for");
-                return;
-            }
             m.pendingId = 0;
             Step step = p.current();
             switch (step) {
@@ -776,7 +1026,7 @@ public final class FailoverEngine {
                     if (r.isUpToDate()) {
                         why("replica on " + p.target() + " is " + r);
                         m.plan = p.next();
-                    } else if (p.target().equals(m.forcePromote)) {
+                    } else if (forced(p.target())) {
                         why("replica on " + p.target() + " is " + r + ": promoting it anyway, forced by an operator");
                         m.plan = p.next().withForce(true);
                     } else if (step == Step.PRECHECK_REPLICA) {
@@ -801,8 +1051,13 @@ public final class FailoverEngine {
                 }
                 case DEMOTE_OLD -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
-                    why("demote of " + demotable(p) + ": " + r + (r.isOk() ? "" : " (it is confirmed stopped; continuing)"));
-                    m.plan = p.next();
+                    NodeId x = demotable(p);
+                    if (!r.isOk()) {
+                        fenceBeforeGoingOn(p, x, "demoting the replicas on " + x + " failed (" + r + ")");
+                        return;
+                    }
+                    why("replicas on " + x + " demoted: " + r);
+                    m.plan = p.withDemoted(x);
                     run();
                 }
                 case ACQUIRE_LEASE -> {
@@ -822,6 +1077,14 @@ public final class FailoverEngine {
                                 + ": refusing to act under a reused epoch");
                         return;
                     }
+                    if (!l.epoch().isAfter(m.lostEpoch)) {
+                        // The coordinator said this lease was gone before its grant reached us: never use it.
+                        m.highestEpoch = l.epoch();
+                        why("lease " + l + " was reported lost before its grant arrived: not using it; "
+                                + p.kind() + " plan abandoned, observing the cluster again");
+                        reconcile();
+                        return;
+                    }
                     m.lease = l;
                     m.highestEpoch = l.epoch();
                     why("lease granted: " + l);
@@ -830,8 +1093,14 @@ public final class FailoverEngine {
                 }
                 case OUTDATE_PEER -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
-                    why("outdating the replica on " + firstOtherSecured(p, p.subIndex()) + ": " + r
-                            + (r.isOk() ? "" : " (it is confirmed out; continuing)"));
+                    NodeId peer = firstOtherSecured(p, p.subIndex());
+                    if (!r.isOk() && m.roles.get(peer) != NodeRole.FENCED && !p.demoted().contains(peer)) {
+                        fenceBeforeGoingOn(p, peer, "outdating the replica on " + peer + " failed (" + r + ")");
+                        return;
+                    }
+                    why("outdating the replica on " + peer + ": " + r
+                            + (r.isOk() ? "" : " (it is " + (m.roles.get(peer) == NodeRole.FENCED ? "fenced"
+                                    : "demoted") + "; continuing)"));
                     m.plan = p.withSubIndex(p.subIndex() + 1);
                     run();
                 }
@@ -841,10 +1110,13 @@ public final class FailoverEngine {
                         block("promoting the replicas on " + p.target() + " failed: " + r);
                         return;
                     }
-                    if (p.force()) {
-                        m.forcePromote = null;
-                    }
                     why("replicas promoted on " + p.target() + (p.force() ? " (forced by an operator)" : ""));
+                    if (p.target().equals(m.forcePromote)) {
+                        // A force is for one promotion of that node, forced or not: it never outlives its purpose.
+                        m.forcePromote = null;
+                        m.forceUntil = null;
+                        why("the operator's force for " + p.target() + " is used up");
+                    }
                     m.plan = p.next();
                     run();
                 }
@@ -981,6 +1253,8 @@ public final class FailoverEngine {
                 refusal = target + " is already active";
             } else if (m.roles.get(target) != NodeRole.STANDBY && m.roles.get(target) != NodeRole.STOPPED) {
                 refusal = target + " is " + m.roles.get(target) + ", not a standby";
+            } else if (mightRun(target)) {
+                refusal = target + " might be running the service (a start or promotion answered late or not at all)";
             }
             if (refusal != null) {
                 why("switchover to " + target + " refused: " + refusal);
@@ -991,10 +1265,8 @@ public final class FailoverEngine {
             NodeId old = m.active;
             why("operator requested a switchover from " + old + " to " + target);
             notifyOperator(Notification.Kind.SWITCHOVER_STARTED, target, "switchover from " + old + " to " + target);
-            startPlan(new Plan(Kind.SWITCHOVER, target, List.of(Step.PRECHECK_REPLICA, Step.SECURE, Step.DEMOTE_OLD,
-                    Step.ACQUIRE_LEASE, Step.CHECK_REPLICA, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE),
-                    0, List.of(old), initialStage(true, false), 0, true, false, List.of(), false,
-                    "operator switchover", List.of()));
+            startPlan(Plan.of(Kind.SWITCHOVER, target, List.of(old), initialStage(true, false), true, false,
+                    "operator switchover"));
         }
 
         void onMaintenance(Event.MaintenanceRequested e) {
@@ -1016,19 +1288,28 @@ public final class FailoverEngine {
             m.maintenanceUntil = now.plus(d);
             long id = id();
             m.maintenanceTimerId = id;
-            commands.add(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
+            emit(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
             why("maintenance on until " + m.maintenanceUntil + clamp + ": nothing will be started, stopped or moved");
+            List<Outstanding> running = new ArrayList<>();
+            for (Outstanding o : m.outstanding) {
+                if (o.command().acts()) {
+                    running.add(o);
+                }
+            }
+            String inFlight = running.isEmpty() ? "" : "; " + running.size() + " action(s) still running, which"
+                    + " cannot be cancelled: " + running + " (their answers are awaited and recorded)";
+            if (!inFlight.isEmpty()) {
+                why(inFlight.substring(2));
+            }
             if (m.plan != null) {
-                why(m.plan.kind() + " plan abandoned: its pending result will be ignored; the cluster is observed"
-                        + " again when maintenance ends");
-                m.plan = null;
-                m.pendingId = 0;
-                m.fenceTimerId = 0;
+                why(m.plan.kind() + " plan abandoned; the cluster is observed again when maintenance ends");
+                dropPlan();
                 m.phase = Phase.RECONCILING;
             } else if (m.phase == Phase.RECONCILING) {
                 m.pendingId = 0;
             }
-            notifyOperator(Notification.Kind.MAINTENANCE, null, "maintenance on until " + m.maintenanceUntil + clamp);
+            notifyOperator(Notification.Kind.MAINTENANCE, null, "maintenance on until " + m.maintenanceUntil + clamp
+                    + inFlight);
         }
 
         void endMaintenance(String why) {
@@ -1056,6 +1337,8 @@ public final class FailoverEngine {
             m.lastFailure = null;
             m.serviceMaintenanceSince = null;
             m.forcePromote = force.orElse(null);
+            // An operator's force is for the next promotion of that node, and for a bounded time only.
+            m.forceUntil = force.isPresent() ? now.plus(policy.maxMaintenance()) : null;
             String msg = "operator cleared the failure history"
                     + force.map(n -> "; the replica on " + n + " may be promoted although not up to date").orElse("");
             if (m.phase == Phase.BLOCKED) {
@@ -1065,7 +1348,7 @@ public final class FailoverEngine {
                 notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
                 if (m.maintenanceUntil != null) {
                     m.phase = Phase.RECONCILING;
-                    m.pendingId = 0;
+                    dropPlan();
                     why("maintenance is on: observing the cluster when it ends");
                 } else {
                     reconcile();
@@ -1085,6 +1368,18 @@ public final class FailoverEngine {
         }
 
         void onLeaseLost(Event.LeaseLost e) {
+            if ((m.lease == null || !e.epoch().equals(m.lease.epoch())) && e.epoch().isAfter(m.highestEpoch)) {
+                // A loss reported before its grant reached us (a listener firing during acquire, a session that
+                // dropped right after the grant): the grant, when it arrives, must not be used.
+                if (e.epoch().isAfter(m.lostEpoch)) {
+                    m.lostEpoch = e.epoch();
+                }
+                why("lease " + e.holder() + "@" + e.epoch() + " reported lost (" + e.reason() + ") before its grant"
+                        + " arrived: it will not be used");
+                notifyOperator(Notification.Kind.LEASE_LOST, e.holder(), "lease " + e.holder() + "@" + e.epoch()
+                        + " lost before its grant arrived: " + e.reason());
+                return;
+            }
             if (m.lease == null || !e.epoch().equals(m.lease.epoch())) {
                 why("ignored the loss of lease " + e.holder() + "@" + e.epoch() + ": not the lease in force ("
                         + (m.lease == null ? "none" : m.lease) + ")");
@@ -1106,8 +1401,7 @@ public final class FailoverEngine {
             if (m.maintenanceUntil != null) {
                 why("lease " + lost + " lost (" + e.reason() + "); maintenance is on: no action until it ends");
                 if (m.plan != null) {
-                    m.plan = null;
-                    m.pendingId = 0;
+                    dropPlan();
                     m.phase = Phase.RECONCILING;
                 }
                 return;
@@ -1120,8 +1414,7 @@ public final class FailoverEngine {
             NodeId a = m.active;
             why("lease " + lost + " lost (" + e.reason() + "): stopping the service on " + a
                     + " so that no node acts without the lease");
-            startPlan(new Plan(Kind.RELINQUISH, a, List.of(Step.SECURE, Step.DEMOTE_OLD), 0, List.of(a),
-                    initialStage(true, false), 0, true, false, List.of(), false, "lease lost", List.of()));
+            startPlan(Plan.of(Kind.RELINQUISH, a, List.of(a), initialStage(true, false), true, false, "lease lost"));
         }
     }
 }

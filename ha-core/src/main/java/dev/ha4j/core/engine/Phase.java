@@ -18,6 +18,11 @@ public enum Phase {
     SWITCHING_OVER,
     /** Stopping the service because the lease was lost. */
     RELINQUISHING,
+    /**
+     * Making sure out a node that might run the service besides the active one (a start answered after its
+     * plan was abandoned, a service seen on a standby); the active keeps running and is watched.
+     */
+    SECURING,
     /** Waiting for an operator; nothing is started, stopped or moved. */
     BLOCKED
 }

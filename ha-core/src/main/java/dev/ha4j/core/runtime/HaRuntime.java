@@ -361,7 +361,7 @@ public final class HaRuntime implements AutoCloseable {
         } else if (c instanceof Command.Promote p) {
             action(c, p.node(), p.timeout(), () -> promoteAll(p));
         } else if (c instanceof Command.Demote d) {
-            action(c, d.node(), d.timeout(), () -> eachReplicator(rep -> rep.demote(d.node(), d.timeout())));
+            action(c, d.node(), d.timeout(), () -> eachReplicator(rep -> rep.demote(d.node(), d.epoch(), d.timeout())));
         } else if (c instanceof Command.OutdatePeer o) {
             action(c, o.peer(), o.timeout(),
                     () -> eachReplicator(rep -> rep.outdatePeer(o.peer(), o.epoch(), o.timeout())));

@@ -549,7 +549,7 @@ class FailoverEngineTest {
         assertThat(w.phase()).isEqualTo(Phase.RUNNING);
         assertThat(w.commands.subList(from, w.commands.size())).filteredOn(c -> c.acts() || c instanceof Command.AcquireLease)
                 .extracting(c -> c.getClass().getSimpleName())
-                .containsExactly("Unroute", "StopService", "Demote", "AcquireLease", "Promote", "StartService", "Route");
+                .containsExactly("Unroute", "StopService", "AcquireLease", "Demote", "Promote", "StartService", "Route");
         assertThat(w.notificationKinds()).containsSubsequence(Kind.SWITCHOVER_STARTED, Kind.SWITCHOVER_COMPLETED);
         assertThat(w.state.epoch()).isEqualTo(Epoch.of(2));
         w.assertSafe();
@@ -653,7 +653,7 @@ class FailoverEngineTest {
         TestWorld w = running(fast().build());
         Transition t = w.feed(new Event.ActionCompleted(w.now, 1, dev.ha4j.core.OpResult.ok()));
         assertThat(t.commands()).isEmpty();
-        assertThat(t.reason()).contains("no longer waited for");
+        assertThat(t.reason()).contains("no such command is outstanding");
         w.assertSafe();
     }
 

@@ -89,7 +89,7 @@ class SafetyMonitorTest {
     @Test
     void demotingWhereTheServiceMayRun() {
         TestWorld w = running();
-        assertThat(plant(w, tick(w), w.state, new Command.Demote(9001, A, Duration.ofSeconds(1))))
+        assertThat(plant(w, tick(w), w.state, new Command.Demote(9001, A, Epoch.of(1), Duration.ofSeconds(1))))
                 .anyMatch(v -> v.startsWith("7:"));
     }
 

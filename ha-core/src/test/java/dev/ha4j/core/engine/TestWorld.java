@@ -47,6 +47,8 @@ final class TestWorld {
         boolean fenceFails;
         java.util.Set<String> fenceFailsAt = new java.util.HashSet<>();
         boolean unreachable;
+        boolean demoteFails;
+        boolean outdateFails;
         Consistency consistency = Consistency.UP_TO_DATE;
         ReplicaRole replicaRole = ReplicaRole.SECONDARY;
         ProbeResult verdict = ProbeResult.healthy();
@@ -78,6 +80,11 @@ final class TestWorld {
     NodeId leaseHolder;
     Optional<NodeId> routedTo = Optional.empty();
     Consumer<Command> onCommand = c -> { };
+    /** Commands the world neither carries out nor answers until {@link #release} (a call that takes long). */
+    java.util.function.Predicate<Command> hold = c -> false;
+    final List<Command> held = new ArrayList<>();
+    /** Rewrites what an observation sees (e.g. a partial observation after a replicator call overran). */
+    java.util.function.UnaryOperator<Observation> observeFilter = o -> o;
 
     TestWorld(ClusterConfig config) {
         this.config = config;
@@ -104,9 +111,29 @@ final class TestWorld {
         for (Command c : t.commands()) {
             commands.add(c);
             onCommand.accept(c);
-            answer(c);
+            if (hold.test(c)) {
+                held.add(c);
+            } else {
+                answer(c);
+            }
         }
         return t;
+    }
+
+    /** Carries out and answers a held command now (its effect happens now, as a slow call's would). */
+    void release(Command c) {
+        assertThat(held.remove(c)).as("held " + c).isTrue();
+        answer(c);
+    }
+
+    /** The held command of {@code type}, the latest one. */
+    <C extends Command> C held(Class<C> type) {
+        for (int i = held.size() - 1; i >= 0; i--) {
+            if (type.isInstance(held.get(i))) {
+                return type.cast(held.get(i));
+            }
+        }
+        throw new AssertionError("no held " + type.getSimpleName() + " in " + held);
     }
 
     void start() {
@@ -182,7 +209,8 @@ final class TestWorld {
                 services.put(e.getKey(), runState(e.getValue()));
                 replicas.put(e.getKey(), replica(e.getValue()));
             }
-            post(new Event.Observed(at, o.id(), new Observation(services, replicas, routedTo, Optional.empty())));
+            post(new Event.Observed(at, o.id(), observeFilter.apply(
+                    new Observation(services, replicas, routedTo, Optional.empty()))));
         } else if (c instanceof Command.StartService s) {
             Node n = nodes.get(s.node());
             OpResult r;
@@ -225,6 +253,8 @@ final class TestWorld {
             } else {
                 n.power = false;
                 n.running = false;
+                // A replicated block device comes back secondary after a power cycle (DRBD's default).
+                n.replicaRole = ReplicaRole.SECONDARY;
                 r = FenceResult.ok(PowerState.OFF, "verified off");
             }
             post(new Event.FenceCompleted(at, f.id(), f.node(), r));
@@ -249,11 +279,21 @@ final class TestWorld {
             }
             post(new Event.ActionCompleted(at, p.id(), ok ? OpResult.ok() : OpResult.refused("not up to date")));
         } else if (c instanceof Command.Demote d) {
-            nodes.get(d.node()).replicaRole = ReplicaRole.SECONDARY;
-            post(new Event.ActionCompleted(at, d.id(), OpResult.ok()));
+            Node n = nodes.get(d.node());
+            if (n.demoteFails) {
+                post(new Event.ActionCompleted(at, d.id(), OpResult.failed("device in use")));
+            } else {
+                n.replicaRole = ReplicaRole.SECONDARY;
+                post(new Event.ActionCompleted(at, d.id(), OpResult.ok()));
+            }
         } else if (c instanceof Command.OutdatePeer o) {
-            nodes.get(o.peer()).consistency = Consistency.OUTDATED;
-            post(new Event.ActionCompleted(at, o.id(), OpResult.ok()));
+            Node n = nodes.get(o.peer());
+            if (n.outdateFails) {
+                post(new Event.ActionCompleted(at, o.id(), OpResult.failed("peer is primary")));
+            } else {
+                n.consistency = Consistency.OUTDATED;
+                post(new Event.ActionCompleted(at, o.id(), OpResult.ok()));
+            }
         } else if (c instanceof Command.Route r) {
             routedTo = Optional.of(r.node());
             post(new Event.ActionCompleted(at, r.id(), OpResult.ok()));

@@ -79,6 +79,8 @@ class InFlightRegressionTest {
         List<String> seen = new java.util.ArrayList<>();
         watchForTwoWriters(w, seen);
         w.observeFilter = InFlightRegressionTest::partial;
+        // As in the reported run: a's replica reads SECONDARY/UP_TO_DATE (its outdating did not stick).
+        w.node("a").consistency = Consistency.UP_TO_DATE;
         Transition on = w.feed(new Event.MaintenanceRequested(w.now, true, Duration.ZERO));
         assertThat(on.reason()).contains("1 action(s) still running").contains("StartService");
         w.feed(new Event.MaintenanceRequested(w.now, false, Duration.ZERO));
@@ -96,6 +98,8 @@ class InFlightRegressionTest {
         List<String> seen = new java.util.ArrayList<>();
         watchForTwoWriters(w, seen);
         w.observeFilter = InFlightRegressionTest::partial;
+        // As in the reported run: a's replica reads SECONDARY/UP_TO_DATE (its outdating did not stick).
+        w.node("a").consistency = Consistency.UP_TO_DATE;
         w.feed(new Event.LeaseLost(w.now, B, w.state.epoch(), "revoked"));
         w.runFor(Duration.ofSeconds(30));
         assertThat(w.node("a").running).isFalse();

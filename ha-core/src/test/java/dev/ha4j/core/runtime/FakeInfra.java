@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** In-memory infrastructure for runtime tests (a unit test of the shell, not of any real peer). */
-final class FakeInfra implements HealthProbe, ServiceControl, Fencer, RequestRouter {
+class FakeInfra implements HealthProbe, ServiceControl, Fencer, RequestRouter {
     final Replicator replicator = new Replicator() {
     @Override
         public String name() {

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *   "nodes": ["stash-a", "stash-b"],
  *   "policy": {
  *     "restartLimit": 2, "restartWindow": "1h", "failuresBeforeAction": 2,
- *     "probeInterval": "15s", "probeTimeout": "10s", "firstProbeTimeout": "30s", "startupGrace": "5m",
+ *     "probeInterval": "15s", "probeTimeout": "10s", "firstProbeTimeout": "30s", "recheckInterval": "2s",
+ *     "standbyProbeInterval": "60s", "maxFailovers": 3, "failoverWindow": "1h", "startupGrace": "5m",
  *     "stopTimeout": "60s", "maxMaintenance": "4h", "failoverBudget": "10m",
  *     "fencingRequired": true, "fencingLevels": ["ipmi"], "fencingDelays": {"stash-a": "10s"},
  *     "failureTable": {"ERROR": "FAILOVER"}
@@ -113,6 +114,10 @@ public final class ConfigJson {
         fields.put("probeInterval", (v, f) -> b.probeInterval(duration(v, f)));
         fields.put("probeTimeout", (v, f) -> b.probeTimeout(duration(v, f)));
         fields.put("firstProbeTimeout", (v, f) -> b.firstProbeTimeout(duration(v, f)));
+        fields.put("recheckInterval", (v, f) -> b.recheckInterval(duration(v, f)));
+        fields.put("standbyProbeInterval", (v, f) -> b.standbyProbeInterval(duration(v, f)));
+        fields.put("maxFailovers", (v, f) -> b.maxFailovers(integer(v, f)));
+        fields.put("failoverWindow", (v, f) -> b.failoverWindow(duration(v, f)));
         fields.put("startupGrace", (v, f) -> b.startupGrace(duration(v, f)));
         fields.put("startTimeout", (v, f) -> b.startTimeout(duration(v, f)));
         fields.put("stopTimeout", (v, f) -> b.stopTimeout(duration(v, f)));
@@ -252,6 +257,10 @@ public final class ConfigJson {
         o.put("probeInterval", p.probeInterval().toString());
         o.put("probeTimeout", p.probeTimeout().toString());
         o.put("firstProbeTimeout", p.firstProbeTimeout().toString());
+        o.put("recheckInterval", p.recheckInterval().toString());
+        o.put("standbyProbeInterval", p.standbyProbeInterval().toString());
+        o.put("maxFailovers", p.maxFailovers());
+        o.put("failoverWindow", p.failoverWindow().toString());
         o.put("startupGrace", p.startupGrace().toString());
         o.put("startTimeout", p.startTimeout().toString());
         o.put("stopTimeout", p.stopTimeout().toString());

@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <p>Defaults follow DESIGN.md: the default failure table; 2 restarts within 1 h before a failover; 2 bad
  * probes in a row before acting; probe every 15 s with a 10 s timeout (the first check after a start may take
- * 30 s); 5 min start-up grace; 60 s graceful stop, then kill; at most 4 h of maintenance; fencing required.
+ * 30 s); a failure already seen is rechecked after 2 s; standbys are probed every 60 s; at most 3 failovers
+ * within 1 h; 5 min start-up grace; 60 s graceful stop, then kill; at most 4 h of maintenance; fencing required.
  * The guide's "30 s timeout" is the first-check timeout here, because a probe timeout must stay below the
  * probe interval (probes never overlap).
  *
@@ -33,6 +34,12 @@ public final class Policy {
     private final Duration probeInterval;
     private final Duration probeTimeout;
     private final Duration firstProbeTimeout;
+    private final Duration recheckInterval;
+    private final boolean recheckIntervalSet;
+    private final Duration standbyProbeInterval;
+    private final boolean standbyProbeIntervalSet;
+    private final int maxFailovers;
+    private final Duration failoverWindow;
     private final Duration startupGrace;
     private final Duration startTimeout;
     private final Duration stopTimeout;
@@ -56,6 +63,12 @@ public final class Policy {
         this.probeInterval = b.probeInterval;
         this.probeTimeout = b.probeTimeout;
         this.firstProbeTimeout = b.firstProbeTimeout;
+        this.recheckIntervalSet = b.recheckInterval != null;
+        this.recheckInterval = b.effectiveRecheckInterval();
+        this.standbyProbeIntervalSet = b.standbyProbeInterval != null;
+        this.standbyProbeInterval = b.effectiveStandbyProbeInterval();
+        this.maxFailovers = b.maxFailovers;
+        this.failoverWindow = b.failoverWindow;
         this.startupGrace = b.startupGrace;
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
@@ -128,6 +141,41 @@ public final class Policy {
     /** @return the deadline of the first probe after a start, which may be slow */
     public Duration firstProbeTimeout() {
         return firstProbeTimeout;
+    }
+
+    /**
+     * How soon a probe is repeated to confirm a failure already seen, instead of waiting a whole
+     * {@link #probeInterval()}: detection takes one interval plus {@code failuresBeforeAction - 1} rechecks.
+     * It is still "N bad probes in a row", so one slow answer (a GC pause) does not become a failover.
+     *
+     * @return the recheck interval: 2 s by default, or the probe interval when that is shorter
+     */
+    public Duration recheckInterval() {
+        return recheckInterval;
+    }
+
+    /**
+     * How often standbys are probed (reachable, service not running there, replica role and consistency).
+     *
+     * @return the standby probe interval: 60 s by default, or the probe interval when that is longer
+     */
+    public Duration standbyProbeInterval() {
+        return standbyProbeInterval;
+    }
+
+    /**
+     * The crash-loop budget: at most this many failovers within {@link #failoverWindow()}; one more is refused
+     * (the cluster blocks for an operator) instead of bouncing the service between nodes.
+     *
+     * @return the most failovers allowed within the window (3 by default)
+     */
+    public int maxFailovers() {
+        return maxFailovers;
+    }
+
+    /** @return the window in which failovers are counted against {@link #maxFailovers()} (1 h by default) */
+    public Duration failoverWindow() {
+        return failoverWindow;
     }
 
     /** @return how long STARTING is not a failure after a start */
@@ -222,7 +270,9 @@ public final class Policy {
     @Override
     public String toString() {
         return "Policy{restarts=" + restartLimit + " in " + restartWindow + ", failuresBeforeAction="
-                + failuresBeforeAction + ", probe=" + probeInterval + "/" + probeTimeout + ", grace=" + startupGrace
+                + failuresBeforeAction + ", probe=" + probeInterval + "/" + probeTimeout + ", recheck="
+                + recheckInterval + ", standbyProbe=" + standbyProbeInterval + ", failovers=" + maxFailovers + " in "
+                + failoverWindow + ", grace=" + startupGrace
                 + ", stop=" + stopTimeout + ", maxMaintenance=" + maxMaintenance + ", fencingLevels="
                 + fencingLevels + ", table=" + failureTable + "}";
     }
@@ -237,6 +287,8 @@ public final class Policy {
                 && fencingRequired == p.fencingRequired && failureTable.equals(p.failureTable)
                 && restartWindow.equals(p.restartWindow) && probeInterval.equals(p.probeInterval)
                 && probeTimeout.equals(p.probeTimeout) && firstProbeTimeout.equals(p.firstProbeTimeout)
+                && recheckInterval.equals(p.recheckInterval) && standbyProbeInterval.equals(p.standbyProbeInterval)
+                && maxFailovers == p.maxFailovers && failoverWindow.equals(p.failoverWindow)
                 && startupGrace.equals(p.startupGrace) && startTimeout.equals(p.startTimeout)
                 && stopTimeout.equals(p.stopTimeout) && killTimeout.equals(p.killTimeout)
                 && confirmTimeout.equals(p.confirmTimeout) && fenceTimeout.equals(p.fenceTimeout)
@@ -263,6 +315,11 @@ public final class Policy {
         private Duration probeInterval = Duration.ofSeconds(15);
         private Duration probeTimeout = Duration.ofSeconds(10);
         private Duration firstProbeTimeout = Duration.ofSeconds(30);
+        /** Null until set: the default then follows the probe interval (see {@link #effectiveRecheckInterval}). */
+        private Duration recheckInterval;
+        private Duration standbyProbeInterval;
+        private int maxFailovers = 3;
+        private Duration failoverWindow = Duration.ofHours(1);
         private Duration startupGrace = Duration.ofMinutes(5);
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(60);
@@ -292,6 +349,10 @@ public final class Policy {
             probeInterval = p.probeInterval;
             probeTimeout = p.probeTimeout;
             firstProbeTimeout = p.firstProbeTimeout;
+            recheckInterval = p.recheckIntervalSet ? p.recheckInterval : null;
+            standbyProbeInterval = p.standbyProbeIntervalSet ? p.standbyProbeInterval : null;
+            maxFailovers = p.maxFailovers;
+            failoverWindow = p.failoverWindow;
             startupGrace = p.startupGrace;
             startTimeout = p.startTimeout;
             stopTimeout = p.stopTimeout;
@@ -366,6 +427,80 @@ public final class Policy {
         public Builder firstProbeTimeout(Duration d) {
             this.firstProbeTimeout = d;
             return this;
+        }
+
+        /**
+         * Sets how soon a probe is repeated to confirm a failure already seen. Unset, it is 2 s, or the probe
+         * interval when that is shorter.
+         *
+         * @param d the recheck interval, positive and not longer than the probe interval
+         * @return this builder
+         */
+        public Builder recheckInterval(Duration d) {
+            this.recheckInterval = Objects.requireNonNull(d, "recheckInterval");
+            return this;
+        }
+
+        /**
+         * Sets how often standbys are probed. Unset, it is 60 s, or the probe interval when that is longer.
+         *
+         * @param d the standby probe interval, not shorter than the probe interval
+         * @return this builder
+         */
+        public Builder standbyProbeInterval(Duration d) {
+            this.standbyProbeInterval = Objects.requireNonNull(d, "standbyProbeInterval");
+            return this;
+        }
+
+        /**
+         * Sets the crash-loop budget: at most {@code count} failovers within {@code window}.
+         *
+         * @param count the most failovers allowed within the window, at least 1
+         * @param window the window in which failovers are counted
+         * @return this builder
+         */
+        public Builder maxFailovers(int count, Duration window) {
+            this.maxFailovers = count;
+            this.failoverWindow = window;
+            return this;
+        }
+
+        /**
+         * Sets the count of the crash-loop budget, keeping its window.
+         *
+         * @param count the most failovers allowed within the window, at least 1
+         * @return this builder
+         */
+        public Builder maxFailovers(int count) {
+            this.maxFailovers = count;
+            return this;
+        }
+
+        /**
+         * Sets the window of the crash-loop budget, keeping its count.
+         *
+         * @param window the window in which failovers are counted
+         * @return this builder
+         */
+        public Builder failoverWindow(Duration window) {
+            this.failoverWindow = window;
+            return this;
+        }
+
+        private Duration effectiveRecheckInterval() {
+            if (recheckInterval != null) {
+                return recheckInterval;
+            }
+            Duration def = Duration.ofSeconds(2);
+            return probeInterval != null && probeInterval.compareTo(def) < 0 ? probeInterval : def;
+        }
+
+        private Duration effectiveStandbyProbeInterval() {
+            if (standbyProbeInterval != null) {
+                return standbyProbeInterval;
+            }
+            Duration def = Duration.ofSeconds(60);
+            return probeInterval != null && probeInterval.compareTo(def) > 0 ? probeInterval : def;
         }
 
         /** @param d the start-up grace @return this builder */
@@ -475,7 +610,8 @@ public final class Policy {
             positive("probeInterval", probeInterval);
             positive("probeTimeout", probeTimeout);
             positive("firstProbeTimeout", firstProbeTimeout);
-            notNegative("startupGrace", startupGrace);
+            positive("startupGrace", startupGrace);
+            positive("failoverWindow", failoverWindow);
             positive("startTimeout", startTimeout);
             positive("stopTimeout", stopTimeout);
             positive("killTimeout", killTimeout);
@@ -496,6 +632,20 @@ public final class Policy {
             if (probeTimeout.compareTo(probeInterval) >= 0) {
                 throw new IllegalArgumentException("probeTimeout " + probeTimeout + " must be shorter than probeInterval "
                         + probeInterval + ": probes must not overlap");
+            }
+            Duration recheck = effectiveRecheckInterval();
+            positive("recheckInterval", recheck);
+            if (recheck.compareTo(probeInterval) > 0) {
+                throw new IllegalArgumentException("recheckInterval " + recheck + " must not be longer than"
+                        + " probeInterval " + probeInterval + ": confirming a failure is quicker than finding it");
+            }
+            Duration standby = effectiveStandbyProbeInterval();
+            if (standby.compareTo(probeInterval) < 0) {
+                throw new IllegalArgumentException("standbyProbeInterval " + standby + " must not be shorter than"
+                        + " probeInterval " + probeInterval + ": standbys are watched at a slower pace");
+            }
+            if (maxFailovers < 1) {
+                throw new IllegalArgumentException("maxFailovers " + maxFailovers + " must be at least 1");
             }
             if (firstProbeTimeout.compareTo(probeTimeout) < 0) {
                 throw new IllegalArgumentException("firstProbeTimeout " + firstProbeTimeout

@@ -69,4 +69,20 @@ class ConfigJsonTest {
         assertThat(ConfigJson.parseDuration("1d", "f")).isEqualTo(Duration.ofDays(1));
         assertThat(ConfigJson.parseDuration("PT1H30M", "f")).isEqualTo(Duration.ofMinutes(90));
     }
+
+    @Test
+    void readsAndWritesRecheckStandbyAndFailoverBudget() {
+        ClusterConfig c = ConfigJson.read("""
+                {"nodes": ["a", "b"], "policy": {"recheckInterval": "1s", "standbyProbeInterval": "2m",
+                 "maxFailovers": 2, "failoverWindow": "30m"}}
+                """);
+        Policy p = c.policy();
+        assertThat(p.recheckInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.standbyProbeInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(p.maxFailovers()).isEqualTo(2);
+        assertThat(p.failoverWindow()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(ConfigJson.read(ConfigJson.write(c)).policy()).isEqualTo(p);
+        assertThatThrownBy(() -> ConfigJson.read("{\"nodes\": [\"a\"], \"policy\": {\"maxFailovers\": 0}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFailovers 0");
+    }
 }

@@ -93,7 +93,7 @@ class PolicyTest {
         assertThatThrownBy(() -> Policy.custom().fencingLevels(List.of("bad level")).build())
                 .hasMessageContaining("'bad level'");
         assertThatThrownBy(() -> Policy.custom().fencingDelay(NodeId.of("a"), Duration.ofSeconds(-1)).build())
-                .hasMessageContaining("fencingDelay[a]");
+                .hasMessageContaining("fencingDelays.a");
         assertThatThrownBy(() -> Policy.custom().stopTimeout(null).build()).hasMessageContaining("stopTimeout is missing");
     }
 
@@ -102,7 +102,7 @@ class PolicyTest {
         assertThatThrownBy(() -> ClusterConfig.custom().build()).hasMessageContaining("nodes is empty");
         assertThatThrownBy(() -> ClusterConfig.custom().nodes("a", "a").build()).hasMessageContaining("'a' is listed twice");
         assertThatThrownBy(() -> ClusterConfig.custom().name("bad name").nodes("a").build())
-                .hasMessageContaining("cluster name 'bad name'");
+                .hasMessageContaining("cluster 'bad name'");
         assertThatThrownBy(() -> ClusterConfig.custom().nodes("a")
                 .policy(Policy.custom().fencingDelay(NodeId.of("x"), Duration.ofSeconds(1)).build()).build())
                 .hasMessageContaining("'x'");

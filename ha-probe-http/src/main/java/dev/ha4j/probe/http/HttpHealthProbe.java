@@ -223,9 +223,12 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
         if (target == null) {
             throw new IllegalArgumentException("node " + node + " is unknown to this probe; known: " + targets.keySet());
         }
+        // The probe's own deadline decides "no answer in time"; the client's request timer is only a backstop
+        // set later, so that it never races the deadline: when it fired first during a connect, the JDK reported
+        // a connect timeout, and the same silent server got NODE_UNREACHABLE one time and HUNG the next.
         HttpRequest.Builder rb = HttpRequest.newBuilder(target.statusUri)
                 .GET()
-                .timeout(timeout)
+                .timeout(Duration.ofNanos(DeadlineTimer.saturatedNanos(timeout) + BACKSTOP_NANOS))
                 .header("Accept", "application/json")
                 .header("User-Agent", config.userAgent());
         config.authorizationHeader().ifPresent(v -> rb.header("Authorization", v));

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -62,10 +63,10 @@ public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<
             int r = b.remaining();
             if ((long) n + r > cap) {
                 size = n;
-                cancel();
                 body.complete(ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode
                         + " body is larger than the " + cap + "-byte cap; stopped reading after " + (n + r)
                         + " bytes"));
+                cancel();
                 return;
             }
             if (n + r > buf.length) {
@@ -107,13 +108,19 @@ public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<
         return body;
     }
 
-    /** Stops reading: cancels the subscription (now, or as soon as it arrives). */
+    /**
+     * Stops reading: cancels the subscription (now, or as soon as it arrives) and completes the body, if it is
+     * not complete yet, with a {@link CancellationException}. The JDK client (17 at least) waits for the body
+     * to complete before it ends the exchange; a body left pending after a cancel kept the exchange, its client
+     * and the client's selector thread alive for the life of the JVM.
+     */
     public void cancel() {
         cancelled = true;
         Flow.Subscription s = subscription.get();
         if (s != null) {
             s.cancel();
         }
+        body.completeExceptionally(new CancellationException("body no longer wanted"));
     }
 
     /** @return the body bytes read so far */

@@ -57,7 +57,8 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
      * Sends the request and arms the deadline.
      *
      * @param client the shared client
-     * @param request the request (its own timeout should equal the probe's)
+     * @param request the request; its own timeout must be longer than the probe's, so that the client's request
+     *     timer never decides a verdict the deadline should
      * @param executor where the deadline's work and completions run, so the timer thread stays free
      * @return the verdict, completed within the timeout plus scheduling delay; cancelling it aborts the probe
      */
@@ -75,7 +76,7 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
         try {
             f = client.sendAsync(request, this);
         } catch (RuntimeException e) {
-            finish(FailureClassifier.classify(e, target, timeout, connectTimeout));
+            finish(FailureClassifier.classify(e, target, timeout, connectTimeout, elapsed()));
             return result;
         }
         http = f;
@@ -86,7 +87,7 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
             if (t == null) {
                 answer(resp.body());
             } else if (!result.isDone()) {
-                finish(FailureClassifier.classify(t, target, timeout, connectTimeout));
+                finish(FailureClassifier.classify(t, target, timeout, connectTimeout, elapsed()));
             }
         });
         if (result.isDone()) {
@@ -163,6 +164,10 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
                     + " arrived, but the body was incomplete after " + Text.duration(timeout) + " ("
                     + (b == null ? 0 : b.bytesRead()) + " bytes read)"));
         }
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     private void finish(ProbeResult verdict) {

@@ -232,10 +232,13 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
                 .header("Accept", "application/json")
                 .header("User-Agent", config.userAgent());
         config.authorizationHeader().ifPresent(v -> rb.header("Authorization", v));
-        ProbeExchange exchange = new ProbeExchange(config.statusTable()::classify, config.maxBodyBytes(),
+        StatusTable table = config.statusTable();
+        ProbeExchange exchange = new ProbeExchange((code, headers, body, complete) -> table.classify(
+                new StatusTable.Answer(code, headers, body, complete, target.healthySeen)), config.maxBodyBytes(),
                 target.hostPort, timeout, config.connectTimeout());
         LOG.trace("probe {}: GET {} (timeout {})", node, target.statusUri, timeout);
         CompletableFuture<ProbeResult> f = exchange.start(client, rb.build(), executor);
+        f.thenAccept(target::observe);
         if (LOG.isDebugEnabled()) {
             f.thenAccept(r -> LOG.debug("probe {}: {} in {}", node, r, Text.duration(r.latency())));
         }
@@ -297,6 +300,21 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
     private static final class Target {
         final URI statusUri;
         final String hostPort;
+        /**
+         * Whether the node answered HEALTHY since the probe last could not reach its service (refused, or no
+         * connection): a table's "until healthy" state (Actuator's OUT_OF_SERVICE before readiness) reads as
+         * STARTING until then.
+         */
+        volatile boolean healthySeen;
+
+        void observe(ProbeResult r) {
+            if (r.status() == dev.ha4j.core.HealthStatus.HEALTHY) {
+                healthySeen = true;
+            } else if (r.failure().filter(k -> k == FailureKind.CRASHED || k == FailureKind.NODE_UNREACHABLE)
+                    .isPresent()) {
+                healthySeen = false;
+            }
+        }
 
         Target(URI statusUri) {
             this.statusUri = statusUri;

@@ -48,9 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Verdicts</h2>
  * The table decides answers (see {@link StatusTable}); the probe itself decides what never reaches it:
- * connection refused → FAILED/{@link FailureKind#CRASHED}; connect timeout or no route →
- * UNREACHABLE/{@link FailureKind#NODE_UNREACHABLE}; no answer within the timeout, or a body that stops
- * arriving → FAILED/{@link FailureKind#HUNG}; a redirect (never followed), a body over
+ * connection refused → FAILED/{@link FailureKind#CRASHED}; a connect that timed out by the probe's own
+ * measure before the probe's deadline, or no route → UNREACHABLE/{@link FailureKind#NODE_UNREACHABLE}; no
+ * answer within the timeout (a connect still pending at the deadline included), or a body that stops
+ * arriving → FAILED/{@link FailureKind#HUNG}. The verdict follows from what the server did, never from which
+ * timer fired first: the client's own request timer is only a backstop set after the deadline; a redirect (never followed), a body over
  * {@link HttpProbeConfig#maxBodyBytes()} (never read whole), something that is not HTTP, or a TLS failure →
  * FAILED/{@link FailureKind#BAD_RESPONSE} with the reason in the detail. Every verdict carries its latency.
  *

@@ -53,20 +53,25 @@ import java.util.stream.Collectors;
  *       JSON is {@link FailureKind#BAD_RESPONSE} with a detail saying which.</li>
  *   <li>Without a state field: a code that no code rule matches is {@link FailureKind#BAD_RESPONSE}.</li>
  * </ol>
- * A body larger than the probe's cap never reaches the table; the probe reports it as
- * {@link FailureKind#BAD_RESPONSE} itself.
+ * A body larger than the probe's cap reaches the table as its first part only ({@link Answer#complete()}
+ * false): the verdict stands when the state field is in that part, otherwise it is
+ * {@link FailureKind#BAD_RESPONSE}.
  *
  * <h2>Built-in tables</h2>
  * <table>
  *   <caption>Shipped tables</caption>
  *   <tr><th>table</th><th>path, field</th><th>rules</th></tr>
  *   <tr><td>{@link #BITBUCKET}</td><td>{@code /status}, {@code state}</td><td>RUNNING 200 healthy, FIRST_RUN
- *   200, STARTING 503, STOPPING 503, MAINTENANCE 200 or 503, ERROR 5xx failed (ERROR); 404 failed
- *   (START_FAILED: web application failed to deploy)</td></tr>
+ *   200, STARTING 503, STOPPING 503, MAINTENANCE 200 or 503, ERROR 5xx failed (ERROR); the product's own 404
+ *   failed (START_FAILED: web application failed to deploy; a proxy's own 404 page is BAD_RESPONSE)</td></tr>
  *   <tr><td>{@link #JIRA}, {@link #CONFLUENCE}</td><td>{@code /status}, {@code state}</td><td>RUNNING 200,
- *   FIRST_RUN 200, STARTING 200, STOPPING 200, MAINTENANCE 503, ERROR 5xx (ERROR); 404 (START_FAILED)</td></tr>
- *   <tr><td>{@link #SPRING_BOOT_ACTUATOR}</td><td>{@code /actuator/health}, {@code status}</td><td>UP 200
- *   healthy, DOWN 503 failed (ERROR), OUT_OF_SERVICE 503 maintenance</td></tr>
+ *   FIRST_RUN 200, STARTING 200, STOPPING 200, MAINTENANCE 503, ERROR 5xx (ERROR); the product's own 404
+ *   (START_FAILED)</td></tr>
+ *   <tr><td>{@link #SPRING_BOOT_ACTUATOR}</td><td>{@code /actuator/health} (or
+ *   {@link #springBootActuatorGroup(String) a group}), {@code status}</td><td>UP 200 healthy, DOWN 503 and
+ *   FATAL 503/500 failed (ERROR), OUT_OF_SERVICE 503/500 maintenance (starting until the node was first
+ *   healthy); the application's own 404 failed (START_FAILED: endpoint or group not enabled, a configuration
+ *   error)</td></tr>
  *   <tr><td>{@link #GENERIC_2XX}</td><td>{@code /status}, none</td><td>2xx healthy, 5xx failed (ERROR)</td></tr>
  * </table>
  *

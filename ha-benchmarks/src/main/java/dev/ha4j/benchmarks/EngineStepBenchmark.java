@@ -61,7 +61,7 @@ public class EngineStepBenchmark {
     public void setUp() {
         ClusterConfig config = ClusterConfig.custom().name("bench").nodes("a", "b").policy(Policy.custom()
                 .probeInterval(Duration.ofSeconds(5)).probeTimeout(Duration.ofSeconds(2))
-                .firstProbeTimeout(Duration.ofSeconds(3)).startupGrace(Duration.ZERO).build()).build();
+                .firstProbeTimeout(Duration.ofSeconds(3)).startupGrace(Duration.ofMillis(1)).build()).build();
         engine = new FailoverEngine(config);
         healthy = ProbeResult.healthy();
         TraceRecorder.Recorded r = TraceRecorder.runToRunning(engine);

@@ -100,26 +100,38 @@ public final class ClusterConfig {
          */
         public ClusterConfig build() {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-                throw new IllegalArgumentException("cluster name '" + name
+                throw new IllegalArgumentException("cluster '" + printable(name)
                         + "' is invalid: use 1-63 characters of [A-Za-z0-9._-]");
             }
             if (nodes.isEmpty()) {
                 throw new IllegalArgumentException("nodes is empty: a cluster needs at least one node");
             }
             Set<NodeId> seen = new LinkedHashSet<>();
-            for (NodeId n : nodes) {
-                if (!seen.add(n)) {
-                    throw new IllegalArgumentException("node '" + n + "' is listed twice");
+            for (int i = 0; i < nodes.size(); i++) {
+                if (!seen.add(nodes.get(i))) {
+                    throw new IllegalArgumentException("nodes[" + i + "] '" + nodes.get(i) + "' is listed twice");
                 }
             }
             Policy p = policy == null ? Policy.defaults() : policy;
             for (NodeId n : p.fencingDelays().keySet()) {
                 if (!seen.contains(n)) {
-                    throw new IllegalArgumentException("fencingDelay names node '" + n + "', which is not in nodes "
-                            + nodes);
+                    throw new IllegalArgumentException("policy.fencingDelays." + n + " names node '" + n
+                            + "', which is not in nodes " + nodes);
                 }
             }
             return new ClusterConfig(name, nodes, p);
+        }
+
+        private static String printable(String s) {
+            if (s == null) {
+                return null;
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < s.length() && b.length() < 80; i++) {
+                char c = s.charAt(i);
+                b.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+            }
+            return s.length() > 80 ? b + "..." : b.toString();
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.ha4j.core.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ha4j.core.FailureKind;
@@ -33,7 +36,8 @@ import java.util.regex.Pattern;
  *   "nodes": ["stash-a", "stash-b"],
  *   "policy": {
  *     "restartLimit": 2, "restartWindow": "1h", "failuresBeforeAction": 2,
- *     "probeInterval": "15s", "probeTimeout": "10s", "firstProbeTimeout": "30s", "startupGrace": "5m",
+ *     "probeInterval": "15s", "probeTimeout": "10s", "firstProbeTimeout": "30s", "recheckInterval": "2s",
+ *     "standbyProbeInterval": "60s", "maxFailovers": 3, "failoverWindow": "1h", "startupGrace": "5m",
  *     "stopTimeout": "60s", "maxMaintenance": "4h", "failoverBudget": "10m",
  *     "fencingRequired": true, "fencingLevels": ["ipmi"], "fencingDelays": {"stash-a": "10s"},
  *     "failureTable": {"ERROR": "FAILOVER"}
@@ -48,7 +52,10 @@ import java.util.regex.Pattern;
  * <p>Stateless and thread-safe.
  */
 public final class ConfigJson {
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SIMPLE = Pattern.compile("([+-]?)(\\d+)\\s*(ms|s|m|h|d)");
+    private static final ObjectReader READER = Json.mapper().reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Set<String> TOP = Set.of("cluster", "nodes", "policy");
 
     private ConfigJson() {
@@ -74,11 +81,17 @@ public final class ConfigJson {
      * @throws IllegalArgumentException naming the field and the rule if the document is invalid
      */
     public static ClusterConfig read(String json) {
+        if (json == null) {
+            throw new IllegalArgumentException("configuration is missing (null)");
+        }
         JsonNode root;
         try {
-            root = Json.mapper().readTree(json);
+            // Duplicate keys would silently resolve to the last one, and a second document after the first would
+            // be ignored: both mean the file is not what its author thinks, so both are refused.
+            root = READER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("configuration is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("configuration is not valid JSON: "
+                    + printable(e.getOriginalMessage()) + location(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("configuration must be a JSON object");
@@ -90,10 +103,10 @@ public final class ConfigJson {
         }
         JsonNode nodes = root.get("nodes");
         if (nodes == null || !nodes.isArray()) {
-            throw new IllegalArgumentException("nodes must be an array of node names");
+            throw new IllegalArgumentException("nodes must be an array of node names, not " + shown(nodes));
         }
         for (int i = 0; i < nodes.size(); i++) {
-            b.node(NodeId.of(text(nodes.get(i), "nodes[" + i + "]")));
+            b.node(node(text(nodes.get(i), "nodes[" + i + "]"), "nodes[" + i + "]"));
         }
         if (root.has("policy")) {
             b.policy(policy(root.get("policy")));
@@ -101,38 +114,55 @@ public final class ConfigJson {
         return b.build();
     }
 
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static NodeId node(String name, String field) {
+        try {
+            return NodeId.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Policy policy(JsonNode p) {
         if (!p.isObject()) {
-            throw new IllegalArgumentException("policy must be a JSON object");
+            throw new IllegalArgumentException("policy must be a JSON object, not " + shown(p));
         }
-        Policy.Builder b = Policy.custom();
+        Policy.Builder b = Policy.custom().fieldPrefix("policy.");
         Map<String, BiConsumer<JsonNode, String>> fields = new java.util.LinkedHashMap<>();
         fields.put("restartLimit", (v, f) -> b.restartLimit(integer(v, f)));
-        fields.put("restartWindow", (v, f) -> b.restartWindow(duration(v, f)));
+        fields.put("restartWindow", (v, f) -> b.restartWindow(duration(b, v, f)));
         fields.put("failuresBeforeAction", (v, f) -> b.failuresBeforeAction(integer(v, f)));
-        fields.put("probeInterval", (v, f) -> b.probeInterval(duration(v, f)));
-        fields.put("probeTimeout", (v, f) -> b.probeTimeout(duration(v, f)));
-        fields.put("firstProbeTimeout", (v, f) -> b.firstProbeTimeout(duration(v, f)));
-        fields.put("startupGrace", (v, f) -> b.startupGrace(duration(v, f)));
-        fields.put("startTimeout", (v, f) -> b.startTimeout(duration(v, f)));
-        fields.put("stopTimeout", (v, f) -> b.stopTimeout(duration(v, f)));
-        fields.put("killTimeout", (v, f) -> b.killTimeout(duration(v, f)));
-        fields.put("confirmTimeout", (v, f) -> b.confirmTimeout(duration(v, f)));
-        fields.put("fenceTimeout", (v, f) -> b.fenceTimeout(duration(v, f)));
-        fields.put("leaseTimeout", (v, f) -> b.leaseTimeout(duration(v, f)));
-        fields.put("replicaTimeout", (v, f) -> b.replicaTimeout(duration(v, f)));
-        fields.put("routeTimeout", (v, f) -> b.routeTimeout(duration(v, f)));
-        fields.put("maxMaintenance", (v, f) -> b.maxMaintenance(duration(v, f)));
-        fields.put("failoverBudget", (v, f) -> b.failoverBudget(duration(v, f)));
+        fields.put("probeInterval", (v, f) -> b.probeInterval(duration(b, v, f)));
+        fields.put("probeTimeout", (v, f) -> b.probeTimeout(duration(b, v, f)));
+        fields.put("firstProbeTimeout", (v, f) -> b.firstProbeTimeout(duration(b, v, f)));
+        fields.put("recheckInterval", (v, f) -> b.recheckInterval(duration(b, v, f)));
+        fields.put("standbyProbeInterval", (v, f) -> b.standbyProbeInterval(duration(b, v, f)));
+        fields.put("maxFailovers", (v, f) -> b.maxFailovers(integer(v, f)));
+        fields.put("failoverWindow", (v, f) -> b.failoverWindow(duration(b, v, f)));
+        fields.put("startupGrace", (v, f) -> b.startupGrace(duration(b, v, f)));
+        fields.put("startTimeout", (v, f) -> b.startTimeout(duration(b, v, f)));
+        fields.put("stopTimeout", (v, f) -> b.stopTimeout(duration(b, v, f)));
+        fields.put("killTimeout", (v, f) -> b.killTimeout(duration(b, v, f)));
+        fields.put("confirmTimeout", (v, f) -> b.confirmTimeout(duration(b, v, f)));
+        fields.put("fenceTimeout", (v, f) -> b.fenceTimeout(duration(b, v, f)));
+        fields.put("leaseTimeout", (v, f) -> b.leaseTimeout(duration(b, v, f)));
+        fields.put("replicaTimeout", (v, f) -> b.replicaTimeout(duration(b, v, f)));
+        fields.put("routeTimeout", (v, f) -> b.routeTimeout(duration(b, v, f)));
+        fields.put("maxMaintenance", (v, f) -> b.maxMaintenance(duration(b, v, f)));
+        fields.put("failoverBudget", (v, f) -> b.failoverBudget(duration(b, v, f)));
         fields.put("fencingRequired", (v, f) -> {
             if (!v.isBoolean()) {
-                throw new IllegalArgumentException(f + " must be true or false, not " + v);
+                throw new IllegalArgumentException(f + " must be true or false, not " + shown(v));
             }
             b.fencingRequired(v.booleanValue());
         });
         fields.put("fencingLevels", (v, f) -> {
             if (!v.isArray()) {
-                throw new IllegalArgumentException(f + " must be an array of level names");
+                throw new IllegalArgumentException(f + " must be an array of level names, not " + shown(v));
             }
             List<String> levels = new ArrayList<>();
             for (int i = 0; i < v.size(); i++) {
@@ -142,16 +172,18 @@ public final class ConfigJson {
         });
         fields.put("fencingDelays", (v, f) -> {
             if (!v.isObject()) {
-                throw new IllegalArgumentException(f + " must be an object of node name to duration");
+                throw new IllegalArgumentException(f + " must be an object of node name to duration, not " + shown(v));
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                b.fencingDelay(NodeId.of(e.getKey()), duration(e.getValue(), f + "." + e.getKey()));
+                String field = f + "." + e.getKey();
+                b.fencingDelay(node(e.getKey(), field + " key"), duration(b, e.getValue(), field));
             }
         });
         fields.put("failureTable", (v, f) -> {
             if (!v.isObject()) {
-                throw new IllegalArgumentException(f + " must be an object of failure kind to reaction");
+                throw new IllegalArgumentException(f + " must be an object of failure kind to reaction, not "
+                        + shown(v));
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -172,7 +204,7 @@ public final class ConfigJson {
         for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw new IllegalArgumentException("unknown field '" + prefix + name + "'; known fields: "
+                throw new IllegalArgumentException("unknown field '" + prefix + printable(name) + "'; known fields: "
                         + new java.util.TreeSet<>(allowed));
             }
         }
@@ -180,14 +212,14 @@ public final class ConfigJson {
 
     private static String text(JsonNode v, String field) {
         if (v == null || !v.isTextual()) {
-            throw new IllegalArgumentException(field + " must be a string, not " + v);
+            throw new IllegalArgumentException(field + " must be a string, not " + shown(v));
         }
         return v.textValue();
     }
 
     private static int integer(JsonNode v, String field) {
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(field + " must be a whole number, not " + v);
+            throw new IllegalArgumentException(field + " must be a whole number, not " + shown(v));
         }
         return v.intValue();
     }
@@ -196,7 +228,7 @@ public final class ConfigJson {
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + " '" + value + "' is not one of "
+            throw new IllegalArgumentException(field + " '" + printable(value) + "' is not one of "
                     + java.util.Arrays.toString(type.getEnumConstants()), e);
         }
     }
@@ -210,28 +242,69 @@ public final class ConfigJson {
      * @throws IllegalArgumentException naming the field if the text is not a duration
      */
     public static Duration parseDuration(String text, String field) {
+        if (text == null) {
+            throw new IllegalArgumentException(field + " is missing");
+        }
         String t = text.trim();
+        String shown = field + " '" + printable(text) + "'";
         Matcher m = SIMPLE.matcher(t);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+            String digits = m.group(2);
+            // 13 digits of days already exceed any bound; refusing them here keeps every multiplication in range.
+            if (digits.replaceFirst("^0+(?=.)", "").length() > 12) {
+                throw new IllegalArgumentException(shown + " is too long: at most " + Policy.MAX_WINDOW);
+            }
+            long n = Long.parseLong(digits);
+            Duration d = switch (m.group(3)) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };
+            return bounded("-".equals(m.group(1)) ? d.negated() : d, shown);
         }
+        Duration d;
         try {
-            return Duration.parse(t);
+            d = Duration.parse(t);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " '" + text + "' is not a duration: use ISO-8601 (PT15S) or"
+            if (e.getCause() instanceof ArithmeticException) {
+                throw new IllegalArgumentException(shown + " is too long: at most " + Policy.MAX_WINDOW, e);
+            }
+            throw new IllegalArgumentException(shown + " is not a duration: use ISO-8601 (PT15S) or"
                     + " a number with ms, s, m, h or d (15s)", e);
         }
+        return bounded(d, shown);
     }
 
-    private static Duration duration(JsonNode v, String field) {
-        return parseDuration(text(v, field), field);
+    private static Duration bounded(Duration d, String shown) {
+        if (d.abs().compareTo(Policy.MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException(shown + " is too long: at most " + Policy.MAX_WINDOW);
+        }
+        return d;
+    }
+
+    private static Duration duration(Policy.Builder b, JsonNode v, String field) {
+        String text = text(v, field);
+        b.written(field.substring("policy.".length()), text);
+        return parseDuration(text, field);
+    }
+
+    /** A JSON value for an error message: short and printable, whatever the document held. */
+    private static String shown(JsonNode v) {
+        return v == null ? "nothing" : printable(v.toString());
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return s.length() > 80 ? b + "..." : b.toString();
     }
 
     /**
@@ -252,6 +325,10 @@ public final class ConfigJson {
         o.put("probeInterval", p.probeInterval().toString());
         o.put("probeTimeout", p.probeTimeout().toString());
         o.put("firstProbeTimeout", p.firstProbeTimeout().toString());
+        o.put("recheckInterval", p.recheckInterval().toString());
+        o.put("standbyProbeInterval", p.standbyProbeInterval().toString());
+        o.put("maxFailovers", p.maxFailovers());
+        o.put("failoverWindow", p.failoverWindow().toString());
         o.put("startupGrace", p.startupGrace().toString());
         o.put("startTimeout", p.startTimeout().toString());
         o.put("stopTimeout", p.stopTimeout().toString());

@@ -19,13 +19,30 @@ import java.util.Objects;
  *
  * <p>Defaults follow DESIGN.md: the default failure table; 2 restarts within 1 h before a failover; 2 bad
  * probes in a row before acting; probe every 15 s with a 10 s timeout (the first check after a start may take
- * 30 s); 5 min start-up grace; 60 s graceful stop, then kill; at most 4 h of maintenance; fencing required.
+ * 30 s); a failure already seen is rechecked after 2 s; standbys are probed every 60 s; at most 3 failovers
+ * within 1 h; 5 min start-up grace; 60 s graceful stop, then kill; at most 4 h of maintenance; fencing required.
  * The guide's "30 s timeout" is the first-check timeout here, because a probe timeout must stay below the
  * probe interval (probes never overlap).
+ *
+ * <p>Every timing is bounded: at least {@link #MIN_DURATION}; at most {@link #MAX_TIMEOUT} for an interval or
+ * the deadline of one operation, {@link #MAX_WINDOW} for a window, grace, maintenance or budget. Counts are at
+ * most {@link #MAX_COUNT}, fencing levels at most {@link #MAX_FENCING_LEVELS}. So no policy that builds can
+ * overflow the engine's arithmetic, the worst-case takeover sum included.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Policy {
+    /** The shortest duration any timing may have: finer timers cannot be kept by the engine. */
+    public static final Duration MIN_DURATION = Duration.ofMillis(1);
+    /** The longest interval or deadline of one operation (probe, stop, fence, lease, ...). */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    /** The longest window, grace, maintenance or budget. */
+    public static final Duration MAX_WINDOW = Duration.ofDays(366);
+    /** The largest count (restarts, failovers, failures in a row). */
+    public static final int MAX_COUNT = 1000;
+    /** The most fencing levels. */
+    public static final int MAX_FENCING_LEVELS = 16;
+
     private final Map<FailureKind, Reaction> failureTable;
     private final int restartLimit;
     private final Duration restartWindow;
@@ -33,6 +50,12 @@ public final class Policy {
     private final Duration probeInterval;
     private final Duration probeTimeout;
     private final Duration firstProbeTimeout;
+    private final Duration recheckInterval;
+    private final boolean recheckIntervalSet;
+    private final Duration standbyProbeInterval;
+    private final boolean standbyProbeIntervalSet;
+    private final int maxFailovers;
+    private final Duration failoverWindow;
     private final Duration startupGrace;
     private final Duration startTimeout;
     private final Duration stopTimeout;
@@ -56,6 +79,12 @@ public final class Policy {
         this.probeInterval = b.probeInterval;
         this.probeTimeout = b.probeTimeout;
         this.firstProbeTimeout = b.firstProbeTimeout;
+        this.recheckIntervalSet = b.recheckInterval != null;
+        this.recheckInterval = b.effectiveRecheckInterval();
+        this.standbyProbeIntervalSet = b.standbyProbeInterval != null;
+        this.standbyProbeInterval = b.effectiveStandbyProbeInterval();
+        this.maxFailovers = b.maxFailovers;
+        this.failoverWindow = b.failoverWindow;
         this.startupGrace = b.startupGrace;
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
@@ -128,6 +157,41 @@ public final class Policy {
     /** @return the deadline of the first probe after a start, which may be slow */
     public Duration firstProbeTimeout() {
         return firstProbeTimeout;
+    }
+
+    /**
+     * How soon a probe is repeated to confirm a failure already seen, instead of waiting a whole
+     * {@link #probeInterval()}: detection takes one interval plus {@code failuresBeforeAction - 1} rechecks.
+     * It is still "N bad probes in a row", so one slow answer (a GC pause) does not become a failover.
+     *
+     * @return the recheck interval: 2 s by default, or the probe interval when that is shorter
+     */
+    public Duration recheckInterval() {
+        return recheckInterval;
+    }
+
+    /**
+     * How often standbys are probed (reachable, service not running there, replica role and consistency).
+     *
+     * @return the standby probe interval: 60 s by default, or the probe interval when that is longer
+     */
+    public Duration standbyProbeInterval() {
+        return standbyProbeInterval;
+    }
+
+    /**
+     * The crash-loop budget: at most this many failovers within {@link #failoverWindow()}; one more is refused
+     * (the cluster blocks for an operator) instead of bouncing the service between nodes.
+     *
+     * @return the most failovers allowed within the window (3 by default)
+     */
+    public int maxFailovers() {
+        return maxFailovers;
+    }
+
+    /** @return the window in which failovers are counted against {@link #maxFailovers()} (1 h by default) */
+    public Duration failoverWindow() {
+        return failoverWindow;
     }
 
     /** @return how long STARTING is not a failure after a start */
@@ -222,7 +286,9 @@ public final class Policy {
     @Override
     public String toString() {
         return "Policy{restarts=" + restartLimit + " in " + restartWindow + ", failuresBeforeAction="
-                + failuresBeforeAction + ", probe=" + probeInterval + "/" + probeTimeout + ", grace=" + startupGrace
+                + failuresBeforeAction + ", probe=" + probeInterval + "/" + probeTimeout + ", recheck="
+                + recheckInterval + ", standbyProbe=" + standbyProbeInterval + ", failovers=" + maxFailovers + " in "
+                + failoverWindow + ", grace=" + startupGrace
                 + ", stop=" + stopTimeout + ", maxMaintenance=" + maxMaintenance + ", fencingLevels="
                 + fencingLevels + ", table=" + failureTable + "}";
     }
@@ -237,6 +303,8 @@ public final class Policy {
                 && fencingRequired == p.fencingRequired && failureTable.equals(p.failureTable)
                 && restartWindow.equals(p.restartWindow) && probeInterval.equals(p.probeInterval)
                 && probeTimeout.equals(p.probeTimeout) && firstProbeTimeout.equals(p.firstProbeTimeout)
+                && recheckInterval.equals(p.recheckInterval) && standbyProbeInterval.equals(p.standbyProbeInterval)
+                && maxFailovers == p.maxFailovers && failoverWindow.equals(p.failoverWindow)
                 && startupGrace.equals(p.startupGrace) && startTimeout.equals(p.startTimeout)
                 && stopTimeout.equals(p.stopTimeout) && killTimeout.equals(p.killTimeout)
                 && confirmTimeout.equals(p.confirmTimeout) && fenceTimeout.equals(p.fenceTimeout)
@@ -263,6 +331,11 @@ public final class Policy {
         private Duration probeInterval = Duration.ofSeconds(15);
         private Duration probeTimeout = Duration.ofSeconds(10);
         private Duration firstProbeTimeout = Duration.ofSeconds(30);
+        /** Null until set: the default then follows the probe interval (see {@link #effectiveRecheckInterval}). */
+        private Duration recheckInterval;
+        private Duration standbyProbeInterval;
+        private int maxFailovers = 3;
+        private Duration failoverWindow = Duration.ofHours(1);
         private Duration startupGrace = Duration.ofMinutes(5);
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(60);
@@ -277,6 +350,8 @@ public final class Policy {
         private boolean fencingRequired = true;
         private final List<String> fencingLevels = new ArrayList<>(List.of("default"));
         private final Map<NodeId, Duration> fencingDelays = new LinkedHashMap<>();
+        private final Map<String, String> writtenAs = new java.util.HashMap<>();
+        private String prefix = "";
 
         private Builder() {
             for (FailureKind k : FailureKind.values()) {
@@ -292,6 +367,10 @@ public final class Policy {
             probeInterval = p.probeInterval;
             probeTimeout = p.probeTimeout;
             firstProbeTimeout = p.firstProbeTimeout;
+            recheckInterval = p.recheckIntervalSet ? p.recheckInterval : null;
+            standbyProbeInterval = p.standbyProbeIntervalSet ? p.standbyProbeInterval : null;
+            maxFailovers = p.maxFailovers;
+            failoverWindow = p.failoverWindow;
             startupGrace = p.startupGrace;
             startTimeout = p.startTimeout;
             stopTimeout = p.stopTimeout;
@@ -366,6 +445,80 @@ public final class Policy {
         public Builder firstProbeTimeout(Duration d) {
             this.firstProbeTimeout = d;
             return this;
+        }
+
+        /**
+         * Sets how soon a probe is repeated to confirm a failure already seen. Unset, it is 2 s, or the probe
+         * interval when that is shorter.
+         *
+         * @param d the recheck interval, positive and not longer than the probe interval
+         * @return this builder
+         */
+        public Builder recheckInterval(Duration d) {
+            this.recheckInterval = Objects.requireNonNull(d, "recheckInterval");
+            return this;
+        }
+
+        /**
+         * Sets how often standbys are probed. Unset, it is 60 s, or the probe interval when that is longer.
+         *
+         * @param d the standby probe interval, not shorter than the probe interval
+         * @return this builder
+         */
+        public Builder standbyProbeInterval(Duration d) {
+            this.standbyProbeInterval = Objects.requireNonNull(d, "standbyProbeInterval");
+            return this;
+        }
+
+        /**
+         * Sets the crash-loop budget: at most {@code count} failovers within {@code window}.
+         *
+         * @param count the most failovers allowed within the window, at least 1
+         * @param window the window in which failovers are counted
+         * @return this builder
+         */
+        public Builder maxFailovers(int count, Duration window) {
+            this.maxFailovers = count;
+            this.failoverWindow = window;
+            return this;
+        }
+
+        /**
+         * Sets the count of the crash-loop budget, keeping its window.
+         *
+         * @param count the most failovers allowed within the window, at least 1
+         * @return this builder
+         */
+        public Builder maxFailovers(int count) {
+            this.maxFailovers = count;
+            return this;
+        }
+
+        /**
+         * Sets the window of the crash-loop budget, keeping its count.
+         *
+         * @param window the window in which failovers are counted
+         * @return this builder
+         */
+        public Builder failoverWindow(Duration window) {
+            this.failoverWindow = window;
+            return this;
+        }
+
+        private Duration effectiveRecheckInterval() {
+            if (recheckInterval != null) {
+                return recheckInterval;
+            }
+            Duration def = Duration.ofSeconds(2);
+            return probeInterval != null && probeInterval.compareTo(def) < 0 ? probeInterval : def;
+        }
+
+        private Duration effectiveStandbyProbeInterval() {
+            if (standbyProbeInterval != null) {
+                return standbyProbeInterval;
+            }
+            Duration def = Duration.ofSeconds(60);
+            return probeInterval != null && probeInterval.compareTo(def) > 0 ? probeInterval : def;
         }
 
         /** @param d the start-up grace @return this builder */
@@ -464,6 +617,21 @@ public final class Policy {
         }
 
         /**
+         * Records how a field's value was written (for instance {@code "-5s"} in a JSON file), so that an error
+         * quotes the value as the user wrote it rather than its ISO-8601 form. Used by {@link ConfigJson}.
+         */
+        Builder written(String field, String text) {
+            writtenAs.put(field, text);
+            return this;
+        }
+
+        /** Prefixes every field name in error messages, such as {@code "policy."} for a JSON document. */
+        Builder fieldPrefix(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the policy
@@ -471,107 +639,176 @@ public final class Policy {
          *     the combination is unsafe
          */
         public Policy build() {
-            positive("restartWindow", restartWindow);
-            positive("probeInterval", probeInterval);
-            positive("probeTimeout", probeTimeout);
-            positive("firstProbeTimeout", firstProbeTimeout);
-            notNegative("startupGrace", startupGrace);
-            positive("startTimeout", startTimeout);
-            positive("stopTimeout", stopTimeout);
-            positive("killTimeout", killTimeout);
-            positive("confirmTimeout", confirmTimeout);
-            positive("fenceTimeout", fenceTimeout);
-            positive("leaseTimeout", leaseTimeout);
-            positive("replicaTimeout", replicaTimeout);
-            positive("routeTimeout", routeTimeout);
-            positive("maxMaintenance", maxMaintenance);
-            positive("failoverBudget", failoverBudget);
-            if (restartLimit < 0) {
-                throw new IllegalArgumentException("restartLimit " + restartLimit + " is negative");
+            timeout("probeInterval", probeInterval);
+            timeout("probeTimeout", probeTimeout);
+            timeout("firstProbeTimeout", firstProbeTimeout);
+            if (recheckInterval != null) {
+                timeout("recheckInterval", recheckInterval);
             }
-            if (failuresBeforeAction < 1) {
-                throw new IllegalArgumentException("failuresBeforeAction " + failuresBeforeAction
-                        + " must be at least 1");
+            if (standbyProbeInterval != null) {
+                timeout("standbyProbeInterval", standbyProbeInterval);
             }
+            timeout("startTimeout", startTimeout);
+            timeout("stopTimeout", stopTimeout);
+            timeout("killTimeout", killTimeout);
+            timeout("confirmTimeout", confirmTimeout);
+            timeout("fenceTimeout", fenceTimeout);
+            timeout("leaseTimeout", leaseTimeout);
+            timeout("replicaTimeout", replicaTimeout);
+            timeout("routeTimeout", routeTimeout);
+            window("restartWindow", restartWindow);
+            window("failoverWindow", failoverWindow);
+            window("startupGrace", startupGrace);
+            window("maxMaintenance", maxMaintenance);
+            window("failoverBudget", failoverBudget);
+            count("restartLimit", restartLimit, 0);
+            count("failuresBeforeAction", failuresBeforeAction, 1);
+            count("maxFailovers", maxFailovers, 1);
             if (probeTimeout.compareTo(probeInterval) >= 0) {
-                throw new IllegalArgumentException("probeTimeout " + probeTimeout + " must be shorter than probeInterval "
-                        + probeInterval + ": probes must not overlap");
+                throw invalid(show("probeTimeout", probeTimeout) + " must be shorter than "
+                        + show("probeInterval", probeInterval) + ": probes must not overlap");
             }
             if (firstProbeTimeout.compareTo(probeTimeout) < 0) {
-                throw new IllegalArgumentException("firstProbeTimeout " + firstProbeTimeout
-                        + " must not be shorter than probeTimeout " + probeTimeout);
+                throw invalid(show("firstProbeTimeout", firstProbeTimeout) + " must not be shorter than "
+                        + show("probeTimeout", probeTimeout));
+            }
+            Duration recheck = effectiveRecheckInterval();
+            if (recheck.compareTo(probeInterval) > 0) {
+                throw invalid(show("recheckInterval", recheck) + " must not be longer than "
+                        + show("probeInterval", probeInterval) + ": confirming a failure is quicker than finding it");
+            }
+            Duration standby = effectiveStandbyProbeInterval();
+            if (standby.compareTo(probeInterval) < 0) {
+                throw invalid(show("standbyProbeInterval", standby) + " must not be shorter than "
+                        + show("probeInterval", probeInterval) + ": standbys are watched at a slower pace");
             }
             for (Map.Entry<FailureKind, Reaction> e : failureTable.entrySet()) {
                 if (e.getValue() == Reaction.RESTART && restartLimit == 0) {
-                    throw new IllegalArgumentException("restartLimit 0 with reaction RESTART for " + e.getKey()
-                            + ": at least one restart is tried before a failover");
+                    throw invalid(name("restartLimit") + " 0 with reaction RESTART for " + name("failureTable.")
+                            + e.getKey() + ": at least one restart is tried before a failover");
                 }
             }
             for (FailureKind k : new FailureKind[] {FailureKind.DATABASE_CONNECTION_LOST, FailureKind.DATABASE_DOWN}) {
                 Reaction r = failureTable.get(k);
                 if (r != Reaction.IGNORE && r != Reaction.BLOCK) {
-                    throw new IllegalArgumentException("reaction " + r + " for " + k
-                            + " is unsafe: database trouble never causes a restart or failover (use IGNORE or BLOCK)");
+                    throw invalid(name("failureTable.") + k + " " + r + " is unsafe: database trouble never causes"
+                            + " a restart or failover (use IGNORE or BLOCK)");
                 }
             }
             Reaction sf = failureTable.get(FailureKind.START_FAILED);
             if (sf != Reaction.BLOCK) {
-                throw new IllegalArgumentException("reaction " + sf + " for START_FAILED is unsafe: a start failure"
-                        + " would repeat on any node, so it blocks for manual intervention");
+                throw invalid(name("failureTable.") + "START_FAILED " + sf + " is unsafe: a start failure would repeat"
+                        + " on any node, so it blocks for manual intervention (use BLOCK)");
             }
             if (failureTable.get(FailureKind.NODE_UNREACHABLE) == Reaction.IGNORE) {
-                throw new IllegalArgumentException("reaction IGNORE for NODE_UNREACHABLE leaves the service down for good");
+                throw invalid(name("failureTable.") + "NODE_UNREACHABLE IGNORE leaves the service down for good");
             }
             if (fencingRequired && fencingLevels.isEmpty()) {
-                throw new IllegalArgumentException("fencingLevels is empty while fencingRequired is true:"
-                        + " name at least one level or set fencingRequired false");
+                throw invalid(name("fencingLevels") + " is empty while " + name("fencingRequired")
+                        + " is true: name at least one level or set fencingRequired false");
+            }
+            if (fencingLevels.size() > MAX_FENCING_LEVELS) {
+                throw invalid(name("fencingLevels") + " has " + fencingLevels.size() + " levels: at most "
+                        + MAX_FENCING_LEVELS);
             }
             List<String> seen = new ArrayList<>();
-            for (String level : fencingLevels) {
+            for (int i = 0; i < fencingLevels.size(); i++) {
+                String level = fencingLevels.get(i);
+                String field = name("fencingLevels[" + i + "]");
                 if (level == null || !level.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
-                    throw new IllegalArgumentException("fencing level name '" + level
+                    throw invalid(field + " '" + (level == null ? null : printable(level))
                             + "' is invalid: use 1-63 characters of [A-Za-z0-9._-]");
                 }
                 if (seen.contains(level)) {
-                    throw new IllegalArgumentException("fencing level '" + level + "' is listed twice");
+                    throw invalid(field + " '" + level + "' is listed twice");
                 }
                 seen.add(level);
             }
             for (Map.Entry<NodeId, Duration> e : fencingDelays.entrySet()) {
-                notNegative("fencingDelay[" + e.getKey() + "]", e.getValue());
+                String field = "fencingDelays." + e.getKey();
+                Duration d = e.getValue();
+                if (d == null) {
+                    throw invalid(name(field) + " is missing");
+                }
+                if (d.isNegative()) {
+                    throw invalid(show(field, d) + " must not be negative");
+                }
+                if (d.compareTo(MAX_TIMEOUT) > 0) {
+                    throw invalid(show(field, d) + " is too long: at most " + MAX_TIMEOUT);
+                }
             }
             if (stopTimeout.compareTo(failoverBudget) >= 0) {
-                throw new IllegalArgumentException("stopTimeout " + stopTimeout + " is not shorter than failoverBudget "
-                        + failoverBudget + ": a graceful stop alone would exhaust the failover");
+                throw invalid(show("stopTimeout", stopTimeout) + " is not shorter than "
+                        + show("failoverBudget", failoverBudget) + ": a graceful stop alone would exhaust the failover");
             }
             Policy p = new Policy(this);
+            // Bounded above (MAX_TIMEOUT each, at most MAX_FENCING_LEVELS levels), so the sum cannot overflow.
             Duration worst = p.worstCaseTakeover();
             if (worst.compareTo(failoverBudget) > 0) {
-                throw new IllegalArgumentException("failoverBudget " + failoverBudget
-                        + " is shorter than the worst-case takeover " + worst + " (route " + routeTimeout
-                        + " + stop " + stopTimeout + " + kill " + killTimeout + " + confirm " + confirmTimeout + " + "
-                        + fencingLevels.size() + " fencing level(s) x " + fenceTimeout + " + fencing delay + lease "
-                        + leaseTimeout + " + 3 x replica " + replicaTimeout + " + start " + startTimeout + ")");
+                throw invalid(show("failoverBudget", failoverBudget) + " is shorter than the worst-case takeover "
+                        + worst + " (" + name("routeTimeout") + " " + routeTimeout + " + " + name("stopTimeout") + " "
+                        + stopTimeout + " + " + name("killTimeout") + " " + killTimeout + " + " + name("confirmTimeout")
+                        + " " + confirmTimeout + " + " + fencingLevels.size() + " " + name("fencingLevels") + " x "
+                        + name("fenceTimeout") + " " + fenceTimeout + " + the longest " + name("fencingDelays") + " + "
+                        + name("leaseTimeout") + " " + leaseTimeout + " + 3 x " + name("replicaTimeout") + " "
+                        + replicaTimeout + " + " + name("startTimeout") + " " + startTimeout + ")");
             }
             return p;
         }
 
-        private static void positive(String field, Duration d) {
+        private String name(String field) {
+            return prefix + field;
+        }
+
+        /** The field's name with its value, as written when known (so "-5s" is quoted as "-5s"). */
+        private String show(String field, Duration d) {
+            String w = writtenAs.get(field);
+            return name(field) + " " + (w != null ? "'" + printable(w) + "'" : String.valueOf(d));
+        }
+
+        private void timeout(String field, Duration d) {
+            bounded(field, d, MAX_TIMEOUT);
+        }
+
+        private void window(String field, Duration d) {
+            bounded(field, d, MAX_WINDOW);
+        }
+
+        private void bounded(String field, Duration d, Duration max) {
             if (d == null) {
-                throw new IllegalArgumentException(field + " is missing");
+                throw invalid(name(field) + " is missing");
             }
             if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(field + " " + d + " must be positive");
+                throw invalid(show(field, d) + " must be positive");
+            }
+            if (d.compareTo(MIN_DURATION) < 0) {
+                throw invalid(show(field, d) + " is too short: at least " + MIN_DURATION);
+            }
+            if (d.compareTo(max) > 0) {
+                throw invalid(show(field, d) + " is too long: at most " + max);
             }
         }
 
-        private static void notNegative(String field, Duration d) {
-            if (d == null) {
-                throw new IllegalArgumentException(field + " is missing");
+        private void count(String field, int n, int min) {
+            if (n < min) {
+                throw invalid(name(field) + " " + n + (min == 0 ? " must not be negative" : " must be at least " + min));
             }
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(field + " " + d + " must not be negative");
+            if (n > MAX_COUNT) {
+                throw invalid(name(field) + " " + n + " is too large: at most " + MAX_COUNT);
             }
+        }
+
+        private static IllegalArgumentException invalid(String message) {
+            return new IllegalArgumentException(message);
+        }
+
+        private static String printable(String s) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < s.length() && b.length() < 80; i++) {
+                char c = s.charAt(i);
+                b.append(c < 0x20 || c == 0x7f ? '?' : c);
+            }
+            return s.length() > 80 ? b + "..." : b.toString();
         }
     }
 }

@@ -55,7 +55,7 @@ class ConfigJsonTest {
         assertThatThrownBy(() -> ConfigJson.read("{\"nodes\": [\"a\"], \"policy\": {\"failureTable\": {\"FIRE\": \"RESTART\"}}}"))
                 .hasMessageContaining("'FIRE' is not one of");
         assertThatThrownBy(() -> ConfigJson.read("{\"nodes\": [\"a\"], \"policy\": {\"probeTimeout\": \"20s\"}}"))
-                .hasMessageContaining("probeTimeout PT20S must be shorter than probeInterval");
+                .hasMessageContaining("policy.probeTimeout '20s' must be shorter than policy.probeInterval");
         assertThatThrownBy(() -> ConfigJson.read("{\"cluster\": \"x\"}")).hasMessageContaining("nodes must be an array");
         assertThatThrownBy(() -> ConfigJson.read("[1]")).hasMessageContaining("must be a JSON object");
         assertThatThrownBy(() -> ConfigJson.read("{nodes")).hasMessageContaining("not valid JSON");
@@ -68,5 +68,107 @@ class ConfigJsonTest {
         assertThat(ConfigJson.parseDuration("2m", "f")).isEqualTo(Duration.ofMinutes(2));
         assertThat(ConfigJson.parseDuration("1d", "f")).isEqualTo(Duration.ofDays(1));
         assertThat(ConfigJson.parseDuration("PT1H30M", "f")).isEqualTo(Duration.ofMinutes(90));
+    }
+
+    @Test
+    void readsAndWritesRecheckStandbyAndFailoverBudget() {
+        ClusterConfig c = ConfigJson.read("""
+                {"nodes": ["a", "b"], "policy": {"recheckInterval": "1s", "standbyProbeInterval": "2m",
+                 "maxFailovers": 2, "failoverWindow": "30m"}}
+                """);
+        Policy p = c.policy();
+        assertThat(p.recheckInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(p.standbyProbeInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(p.maxFailovers()).isEqualTo(2);
+        assertThat(p.failoverWindow()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(ConfigJson.read(ConfigJson.write(c)).policy()).isEqualTo(p);
+        assertThatThrownBy(() -> ConfigJson.read("{\"nodes\": [\"a\"], \"policy\": {\"maxFailovers\": 0}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFailovers 0");
+    }
+
+    private static String policy(String fields) {
+        return "{\"nodes\": [\"a\", \"b\"], \"policy\": {" + fields + "}}";
+    }
+
+    @Test
+    void hugeDurationsAreRefusedNamingTheFieldNotAnArithmeticOrNumberFormatException() {
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"startupGrace\": \"9223372036854775807h\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.startupGrace '9223372036854775807h' is too long");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"leaseTimeout\": \"99999999999999999999s\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.leaseTimeout '99999999999999999999s' is too long");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"restartWindow\": \"400000000000d\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.restartWindow '400000000000d' is too long");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"probeInterval\": \"9223372036854775807s\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.probeInterval '9223372036854775807s' is too long");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"probeInterval\": \"PT9999999999999999H\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.probeInterval 'PT9999999999999999H' is too long");
+        // Within the generic bound, but too long for a deadline of one operation.
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"leaseTimeout\": \"30d\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.leaseTimeout '30d' is too long: at most PT24H");
+    }
+
+    @Test
+    void theWorstCaseTakeoverSumCannotOverflow() {
+        String allMax = "\"startTimeout\": \"1d\", \"stopTimeout\": \"1d\", \"killTimeout\": \"1d\","
+                + " \"confirmTimeout\": \"1d\", \"fenceTimeout\": \"1d\", \"leaseTimeout\": \"1d\","
+                + " \"replicaTimeout\": \"1d\", \"routeTimeout\": \"1d\", \"failoverBudget\": \"366d\","
+                + " \"fencingLevels\": [\"l1\",\"l2\",\"l3\",\"l4\",\"l5\",\"l6\",\"l7\",\"l8\","
+                + "\"l9\",\"l10\",\"l11\",\"l12\",\"l13\",\"l14\",\"l15\",\"l16\"],"
+                + " \"fencingDelays\": {\"a\": \"1d\"}";
+        assertThat(ConfigJson.read(policy(allMax)).policy().worstCaseTakeover()).isEqualTo(Duration.ofDays(26));
+        assertThatThrownBy(() -> Policy.custom().fencingLevels(java.util.Collections.nCopies(1 << 20, "x")).build())
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("fencingLevels has");
+    }
+
+    @Test
+    void negativeDurationsSayMustBePositiveAndAreEchoedAsWritten() {
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"probeInterval\": \"-5s\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.probeInterval '-5s' must be positive");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"stopTimeout\": \"-PT5S\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.stopTimeout '-PT5S' must be positive");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"fencingDelays\": {\"a\": \"-1s\"}")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policy.fencingDelays.a '-1s' must not be negative");
+    }
+
+    @Test
+    void duplicateKeysAndTrailingContentAreRefused() {
+        assertThatThrownBy(() -> ConfigJson.read("{\"nodes\":[\"a\",\"b\"]} {\"nodes\":[\"x\"]}"))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON")
+                .hasMessageContaining("Trailing token");
+        assertThatThrownBy(() -> ConfigJson.read("{\"nodes\":[\"a\"], \"nodes\":[\"x\"]}"))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("Duplicate field 'nodes'");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"probeInterval\": \"5s\", \"probeInterval\": \"20s\"")))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Duplicate field 'probeInterval'");
+    }
+
+    @Test
+    void errorsOfNestedFieldsIncludeTheirPath() {
+        assertThatThrownBy(() -> ConfigJson.read("{\"nodes\": [\"a\", \"b c\"]}"))
+                .hasMessageContaining("nodes[1]").hasMessageContaining("'b c'");
+        assertThatThrownBy(() -> ConfigJson.read("{\"nodes\": [\"a\", \"a\"]}"))
+                .hasMessageContaining("nodes[1] 'a' is listed twice");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"fencingLevels\": [\"ok\", \"bad level\"]")))
+                .hasMessageContaining("policy.fencingLevels[1] 'bad level' is invalid");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"fencingDelays\": {\"zz\": \"1s\"}")))
+                .hasMessageContaining("policy.fencingDelays.zz");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"failureTable\": {\"DATABASE_DOWN\": \"RESTART\"}")))
+                .hasMessageContaining("policy.failureTable.DATABASE_DOWN RESTART is unsafe");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"restartLimit\": 5000")))
+                .hasMessageContaining("policy.restartLimit 5000 is too large");
+        assertThatThrownBy(() -> ConfigJson.read(policy("\"probeInterval\": \"PT0.0000001S\"")))
+                .hasMessageContaining("policy.probeInterval 'PT0.0000001S' is too short");
+        assertThatThrownBy(() -> ConfigJson.read((String) null)).isExactlyInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ConfigJson.read("")).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be a JSON object");
     }
 }

@@ -93,7 +93,7 @@ class PolicyTest {
         assertThatThrownBy(() -> Policy.custom().fencingLevels(List.of("bad level")).build())
                 .hasMessageContaining("'bad level'");
         assertThatThrownBy(() -> Policy.custom().fencingDelay(NodeId.of("a"), Duration.ofSeconds(-1)).build())
-                .hasMessageContaining("fencingDelay[a]");
+                .hasMessageContaining("fencingDelays.a");
         assertThatThrownBy(() -> Policy.custom().stopTimeout(null).build()).hasMessageContaining("stopTimeout is missing");
     }
 
@@ -102,7 +102,7 @@ class PolicyTest {
         assertThatThrownBy(() -> ClusterConfig.custom().build()).hasMessageContaining("nodes is empty");
         assertThatThrownBy(() -> ClusterConfig.custom().nodes("a", "a").build()).hasMessageContaining("'a' is listed twice");
         assertThatThrownBy(() -> ClusterConfig.custom().name("bad name").nodes("a").build())
-                .hasMessageContaining("cluster name 'bad name'");
+                .hasMessageContaining("cluster 'bad name'");
         assertThatThrownBy(() -> ClusterConfig.custom().nodes("a")
                 .policy(Policy.custom().fencingDelay(NodeId.of("x"), Duration.ofSeconds(1)).build()).build())
                 .hasMessageContaining("'x'");
@@ -113,5 +113,71 @@ class PolicyTest {
     void toBuilderRoundTrips() {
         Policy p = Policy.custom().restarts(3, Duration.ofMinutes(30)).fencingLevels(List.of("ipmi", "pdu")).build();
         assertThat(p.toBuilder().build()).isEqualTo(p);
+    }
+
+    @Test
+    void recheckStandbyAndFailoverBudgetHaveDefaults() {
+        Policy p = Policy.defaults();
+        assertThat(p.recheckInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(p.standbyProbeInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(p.maxFailovers()).isEqualTo(3);
+        assertThat(p.failoverWindow()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void unsetRecheckAndStandbyIntervalsFollowAFastOrSlowProbeInterval() {
+        Policy fast = Policy.custom().probeInterval(Duration.ofMillis(50)).probeTimeout(Duration.ofMillis(40))
+                .firstProbeTimeout(Duration.ofMillis(40)).build();
+        assertThat(fast.recheckInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(fast.standbyProbeInterval()).isEqualTo(Duration.ofSeconds(60));
+        Policy slow = Policy.custom().probeInterval(Duration.ofMinutes(2)).build();
+        assertThat(slow.recheckInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(slow.standbyProbeInterval()).isEqualTo(Duration.ofMinutes(2));
+        // toBuilder keeps "unset": a faster interval set later still gets a valid recheck
+        Policy faster = slow.toBuilder().probeInterval(Duration.ofSeconds(1)).probeTimeout(Duration.ofMillis(500))
+                .firstProbeTimeout(Duration.ofSeconds(1)).build();
+        assertThat(faster.recheckInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(faster.standbyProbeInterval()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void recheckIntervalMustBePositiveAndNotLongerThanTheProbeInterval() {
+        assertThatThrownBy(() -> Policy.custom().recheckInterval(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recheckInterval PT0S").hasMessageContaining("must be positive");
+        assertThatThrownBy(() -> Policy.custom().recheckInterval(Duration.ofSeconds(16)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recheckInterval PT16S").hasMessageContaining("probeInterval PT15S");
+        assertThat(Policy.custom().recheckInterval(Duration.ofSeconds(15)).build().recheckInterval())
+                .isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void standbyProbeIntervalMustNotBeShorterThanTheProbeInterval() {
+        assertThatThrownBy(() -> Policy.custom().standbyProbeInterval(Duration.ofSeconds(14)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("standbyProbeInterval PT14S").hasMessageContaining("probeInterval PT15S");
+        assertThat(Policy.custom().standbyProbeInterval(Duration.ofSeconds(15)).build().standbyProbeInterval())
+                .isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void maxFailoversNeedsAtLeastOneAndAPositiveWindow() {
+        assertThatThrownBy(() -> Policy.custom().maxFailovers(0, Duration.ofHours(1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxFailovers 0")
+                .hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> Policy.custom().maxFailovers(2, Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failoverWindow PT0S")
+                .hasMessageContaining("must be positive");
+        Policy p = Policy.custom().maxFailovers(5, Duration.ofMinutes(30)).build();
+        assertThat(p.maxFailovers()).isEqualTo(5);
+        assertThat(p.failoverWindow()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void zeroStartupGraceIsRefused() {
+        assertThatThrownBy(() -> Policy.custom().startupGrace(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("startupGrace PT0S").hasMessageContaining("must be positive");
     }
 }

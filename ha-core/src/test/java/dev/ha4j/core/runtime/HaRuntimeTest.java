@@ -44,7 +44,7 @@ class HaRuntimeTest {
     static ClusterConfig config() {
         return ClusterConfig.custom().name("rt").nodes("a", "b").policy(Policy.custom()
                 .probeInterval(Duration.ofMillis(50)).probeTimeout(Duration.ofMillis(40))
-                .firstProbeTimeout(Duration.ofMillis(40)).startupGrace(Duration.ZERO)
+                .firstProbeTimeout(Duration.ofMillis(40)).startupGrace(Duration.ofMillis(1))
                 .restarts(1, Duration.ofMinutes(10)).failuresBeforeAction(2)
                 .stopTimeout(Duration.ofSeconds(1)).fencingLevels(List.of("bmc")).build()).build();
     }

@@ -48,9 +48,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Verdicts</h2>
  * The table decides answers (see {@link StatusTable}); the probe itself decides what never reaches it:
- * connection refused → FAILED/{@link FailureKind#CRASHED}; connect timeout or no route →
- * UNREACHABLE/{@link FailureKind#NODE_UNREACHABLE}; no answer within the timeout, or a body that stops
- * arriving → FAILED/{@link FailureKind#HUNG}; a redirect (never followed), a body over
+ * connection refused → FAILED/{@link FailureKind#CRASHED}; a connect that timed out by the probe's own
+ * measure before the probe's deadline, or no route → UNREACHABLE/{@link FailureKind#NODE_UNREACHABLE}; no
+ * answer within the timeout (a connect still pending at the deadline included), or a body that stops
+ * arriving → FAILED/{@link FailureKind#HUNG}. The verdict follows from what the server did, never from which
+ * timer fired first: the client's own request timer is only a backstop set after the deadline; a redirect (never followed), a body over
  * {@link HttpProbeConfig#maxBodyBytes()} (never read whole), something that is not HTTP, or a TLS failure →
  * FAILED/{@link FailureKind#BAD_RESPONSE} with the reason in the detail. Every verdict carries its latency.
  *
@@ -223,16 +225,22 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
         if (target == null) {
             throw new IllegalArgumentException("node " + node + " is unknown to this probe; known: " + targets.keySet());
         }
+        // The probe's own deadline decides "no answer in time"; the client's request timer is only a backstop
+        // set later, so that it never races the deadline: when it fired first during a connect, the JDK reported
+        // a connect timeout, and the same silent server got NODE_UNREACHABLE one time and HUNG the next.
         HttpRequest.Builder rb = HttpRequest.newBuilder(target.statusUri)
                 .GET()
-                .timeout(timeout)
+                .timeout(Duration.ofNanos(DeadlineTimer.saturatedNanos(timeout) + BACKSTOP_NANOS))
                 .header("Accept", "application/json")
                 .header("User-Agent", config.userAgent());
         config.authorizationHeader().ifPresent(v -> rb.header("Authorization", v));
-        ProbeExchange exchange = new ProbeExchange(config.statusTable()::classify, config.maxBodyBytes(),
+        StatusTable table = config.statusTable();
+        ProbeExchange exchange = new ProbeExchange((code, headers, body, complete) -> table.classify(
+                new StatusTable.Answer(code, headers, body, complete, target.healthySeen)), config.maxBodyBytes(),
                 target.hostPort, timeout, config.connectTimeout());
         LOG.trace("probe {}: GET {} (timeout {})", node, target.statusUri, timeout);
         CompletableFuture<ProbeResult> f = exchange.start(client, rb.build(), executor);
+        f.thenAccept(target::observe);
         if (LOG.isDebugEnabled()) {
             f.thenAccept(r -> LOG.debug("probe {}: {} in {}", node, r, Text.duration(r.latency())));
         }
@@ -294,6 +302,21 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
     private static final class Target {
         final URI statusUri;
         final String hostPort;
+        /**
+         * Whether the node answered HEALTHY since the probe last could not reach its service (refused, or no
+         * connection): a table's "until healthy" state (Actuator's OUT_OF_SERVICE before readiness) reads as
+         * STARTING until then.
+         */
+        volatile boolean healthySeen;
+
+        void observe(ProbeResult r) {
+            if (r.status() == dev.ha4j.core.HealthStatus.HEALTHY) {
+                healthySeen = true;
+            } else if (r.failure().filter(k -> k == FailureKind.CRASHED || k == FailureKind.NODE_UNREACHABLE)
+                    .isPresent()) {
+                healthySeen = false;
+            }
+        }
 
         Target(URI statusUri) {
             this.statusUri = statusUri;

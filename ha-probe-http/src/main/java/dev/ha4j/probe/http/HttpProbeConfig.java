@@ -17,17 +17,18 @@ import javax.net.ssl.SSLContext;
  * authenticate, which certificates to trust, and the timings the guide recommends.
  *
  * <h2>Timings and how they map to the policy</h2>
- * The engine's policy owns the probe interval and timeout; the probe honours the timeout it is called with and
- * never extends it. This configuration carries the guide's advice so that a policy can be built from it:
+ * The engine's policy owns the probe interval and timeouts (the first check after a start included:
+ * {@link dev.ha4j.core.config.Policy#firstProbeTimeout()}); the probe honours the timeout it is called with and
+ * never extends it. This configuration carries the guide's advice, and the three recommendations build a valid
+ * policy together:
  * <ul>
- *   <li>{@link #recommendedInterval()} (15 s): the shortest interval the guide recommends; use it as the
- *       policy's probe interval or longer.</li>
- *   <li>{@link #recommendedTimeout()} (30 s): the guide's probe timeout; use it as the policy's probe
- *       timeout.</li>
- *   <li>{@link #firstCheckTimeout()} (default 60 s): the first check after a start may be slow (a JVM
- *       warming up); the runtime passes {@link #timeoutFor(Duration, boolean)} of its timeout, which is the
- *       larger of the two for that first check. The start-up grace of the policy still decides how long
- *       STARTING is tolerated.</li>
+ *   <li>{@link #RECOMMENDED_INTERVAL} (15 s): the shortest steady interval the guide recommends; use it as the
+ *       policy's probe interval or longer. (Confirming a failure already seen is the policy's recheck
+ *       interval, not this.)</li>
+ *   <li>{@link #RECOMMENDED_TIMEOUT} (10 s): the policy's probe timeout, shorter than the interval because
+ *       probes never overlap, and longer than the default connect timeout.</li>
+ *   <li>{@link #RECOMMENDED_FIRST_PROBE_TIMEOUT} (30 s): the guide's "30 s", for the first check after a
+ *       start (a JVM warming up), as the policy's first-probe timeout.</li>
  *   <li>{@link #connectTimeout()} (default 5 s): a connect that takes longer is
  *       {@link dev.ha4j.core.FailureKind#NODE_UNREACHABLE}. It should be shorter than the probe timeout: when
  *       the timeout runs out first, the probe cannot tell a slow connect from a server that accepted and did
@@ -40,8 +41,10 @@ import javax.net.ssl.SSLContext;
 public final class HttpProbeConfig {
     /** The shortest probe interval the guide recommends. */
     public static final Duration RECOMMENDED_INTERVAL = Duration.ofSeconds(15);
-    /** The probe timeout the guide recommends. */
-    public static final Duration RECOMMENDED_TIMEOUT = Duration.ofSeconds(30);
+    /** The probe timeout to use with {@link #RECOMMENDED_INTERVAL}: shorter than it, so probes never overlap. */
+    public static final Duration RECOMMENDED_TIMEOUT = Duration.ofSeconds(10);
+    /** The guide's timeout for the first check after a start, as the policy's first-probe timeout. */
+    public static final Duration RECOMMENDED_FIRST_PROBE_TIMEOUT = Duration.ofSeconds(30);
     /** Default cap on the response body. */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     private static final int MIN_BODY_BYTES = 1024;
@@ -54,7 +57,6 @@ public final class HttpProbeConfig {
     private final String path;
     private final int maxBodyBytes;
     private final Duration connectTimeout;
-    private final Duration firstCheckTimeout;
     private final String userAgent;
     private final String authScheme;
     private final String basicUser;
@@ -69,7 +71,6 @@ public final class HttpProbeConfig {
         this.path = b.path != null ? b.path : b.statusTable.defaultPath();
         this.maxBodyBytes = b.maxBodyBytes;
         this.connectTimeout = b.connectTimeout;
-        this.firstCheckTimeout = b.firstCheckTimeout;
         this.userAgent = b.userAgent;
         this.authScheme = b.authScheme;
         this.basicUser = b.basicUser;
@@ -82,7 +83,7 @@ public final class HttpProbeConfig {
 
     /**
      * @return a builder with the defaults: {@link StatusTable#BITBUCKET}, its path, 64 KiB body cap, 5 s
-     *     connect timeout, 60 s first-check timeout, no authentication, the JDK's default trust
+     *     connect timeout, no authentication, the JDK's default trust
      */
     public static Builder custom() {
         return new Builder();
@@ -100,7 +101,6 @@ public final class HttpProbeConfig {
         b.path = path;
         b.maxBodyBytes = maxBodyBytes;
         b.connectTimeout = connectTimeout;
-        b.firstCheckTimeout = firstCheckTimeout;
         b.userAgent = userAgent;
         b.authScheme = authScheme;
         b.basicUser = basicUser;
@@ -133,11 +133,6 @@ public final class HttpProbeConfig {
         return connectTimeout;
     }
 
-    /** @return the timeout the first check after a start deserves at least */
-    public Duration firstCheckTimeout() {
-        return firstCheckTimeout;
-    }
-
     /** @return {@link #RECOMMENDED_INTERVAL}: probe at most this often */
     public Duration recommendedInterval() {
         return RECOMMENDED_INTERVAL;
@@ -146,22 +141,6 @@ public final class HttpProbeConfig {
     /** @return {@link #RECOMMENDED_TIMEOUT} */
     public Duration recommendedTimeout() {
         return RECOMMENDED_TIMEOUT;
-    }
-
-    /**
-     * The timeout to pass to {@link HttpHealthProbe#probe} for one check.
-     *
-     * @param policyTimeout the policy's probe timeout
-     * @param firstCheckAfterStart whether this is the first check after the service was started
-     * @return {@code policyTimeout}, or the larger of it and {@link #firstCheckTimeout()} for the first check
-     * @throws NullPointerException if {@code policyTimeout} is null
-     */
-    public Duration timeoutFor(Duration policyTimeout, boolean firstCheckAfterStart) {
-        Objects.requireNonNull(policyTimeout, "policyTimeout");
-        if (firstCheckAfterStart && firstCheckTimeout.compareTo(policyTimeout) > 0) {
-            return firstCheckTimeout;
-        }
-        return policyTimeout;
     }
 
     /** @return the User-Agent header sent */
@@ -213,8 +192,7 @@ public final class HttpProbeConfig {
     @Override
     public String toString() {
         return "HttpProbeConfig[table=" + statusTable.name() + ", path=" + path + ", maxBodyBytes=" + maxBodyBytes
-                + ", connectTimeout=" + Text.duration(connectTimeout) + ", firstCheckTimeout="
-                + Text.duration(firstCheckTimeout) + ", auth=" + authScheme
+                + ", connectTimeout=" + Text.duration(connectTimeout) + ", auth=" + authScheme
                 + ("basic".equals(authScheme) ? "(user=" + basicUser + ", password=" + secret + ")"
                 : "bearer".equals(authScheme) ? "(token=" + secret + ")" : "")
                 + ", tls=" + (trustStore != null ? "trustStore " + trustStore
@@ -231,7 +209,6 @@ public final class HttpProbeConfig {
         private String path;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration firstCheckTimeout = Duration.ofSeconds(60);
         private String userAgent = "ha4j-probe-http";
         private String authScheme = "none";
         private String basicUser;
@@ -282,16 +259,6 @@ public final class HttpProbeConfig {
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
-            return this;
-        }
-
-        /**
-         * @param timeout the timeout the first check after a start deserves at least, 1 ms to 1 h; default 60 s
-         * @return this builder
-         * @throws NullPointerException if {@code timeout} is null
-         */
-        public Builder firstCheckTimeout(Duration timeout) {
-            this.firstCheckTimeout = Objects.requireNonNull(timeout, "firstCheckTimeout");
             return this;
         }
 
@@ -401,7 +368,6 @@ public final class HttpProbeConfig {
                         + MIN_BODY_BYTES + " and " + MAX_BODY_BYTES);
             }
             checkDuration("connectTimeout", connectTimeout);
-            checkDuration("firstCheckTimeout", firstCheckTimeout);
             if (userAgent.isBlank() || userAgent.length() > 100 || !userAgent.equals(Text.printable(userAgent, 100))) {
                 throw new IllegalArgumentException("userAgent '" + Text.printable(userAgent, 40) + "' is invalid:"
                         + " use 1-100 printable characters");

@@ -3,6 +3,7 @@ package dev.ha4j.probe.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +18,7 @@ import dev.ha4j.probe.http.internal.Text;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,20 +53,25 @@ import java.util.stream.Collectors;
  *       JSON is {@link FailureKind#BAD_RESPONSE} with a detail saying which.</li>
  *   <li>Without a state field: a code that no code rule matches is {@link FailureKind#BAD_RESPONSE}.</li>
  * </ol>
- * A body larger than the probe's cap never reaches the table; the probe reports it as
- * {@link FailureKind#BAD_RESPONSE} itself.
+ * A body larger than the probe's cap reaches the table as its first part only ({@link Answer#complete()}
+ * false): the verdict stands when the state field is in that part, otherwise it is
+ * {@link FailureKind#BAD_RESPONSE}.
  *
  * <h2>Built-in tables</h2>
  * <table>
  *   <caption>Shipped tables</caption>
  *   <tr><th>table</th><th>path, field</th><th>rules</th></tr>
  *   <tr><td>{@link #BITBUCKET}</td><td>{@code /status}, {@code state}</td><td>RUNNING 200 healthy, FIRST_RUN
- *   200, STARTING 503, STOPPING 503, MAINTENANCE 200 or 503, ERROR 5xx failed (ERROR); 404 failed
- *   (START_FAILED: web application failed to deploy)</td></tr>
+ *   200, STARTING 503, STOPPING 503, MAINTENANCE 200 or 503, ERROR 5xx failed (ERROR); the product's own 404
+ *   failed (START_FAILED: web application failed to deploy; a proxy's own 404 page is BAD_RESPONSE)</td></tr>
  *   <tr><td>{@link #JIRA}, {@link #CONFLUENCE}</td><td>{@code /status}, {@code state}</td><td>RUNNING 200,
- *   FIRST_RUN 200, STARTING 200, STOPPING 200, MAINTENANCE 503, ERROR 5xx (ERROR); 404 (START_FAILED)</td></tr>
- *   <tr><td>{@link #SPRING_BOOT_ACTUATOR}</td><td>{@code /actuator/health}, {@code status}</td><td>UP 200
- *   healthy, DOWN 503 failed (ERROR), OUT_OF_SERVICE 503 maintenance</td></tr>
+ *   FIRST_RUN 200, STARTING 200, STOPPING 200, MAINTENANCE 503, ERROR 5xx (ERROR); the product's own 404
+ *   (START_FAILED)</td></tr>
+ *   <tr><td>{@link #SPRING_BOOT_ACTUATOR}</td><td>{@code /actuator/health} (or
+ *   {@link #springBootActuatorGroup(String) a group}), {@code status}</td><td>UP 200 healthy, DOWN 503 and
+ *   FATAL 503/500 failed (ERROR), OUT_OF_SERVICE 503/500 maintenance (starting until the node was first
+ *   healthy); the application's own 404 failed (START_FAILED: endpoint or group not enabled, a configuration
+ *   error)</td></tr>
  *   <tr><td>{@link #GENERIC_2XX}</td><td>{@code /status}, none</td><td>2xx healthy, 5xx failed (ERROR)</td></tr>
  * </table>
  *
@@ -97,6 +104,7 @@ import java.util.stream.Collectors;
 public final class StatusTable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MAX_STATE_LENGTH = 64;
+    private static final HttpHeaders EMPTY_HEADERS = HttpHeaders.of(Map.of(), (k, v) -> true);
     private static final int MAX_DETAIL_LENGTH = 120;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -109,14 +117,14 @@ public final class StatusTable {
     public static final StatusTable JIRA = atlassian("jira", "200", "503");
     /** Atlassian Confluence: MAINTENANCE is 503, STARTING and STOPPING 200. */
     public static final StatusTable CONFLUENCE = atlassian("confluence", "200", "503");
-    /** Spring Boot Actuator's health endpoint with the default status-to-code mapping. */
-    public static final StatusTable SPRING_BOOT_ACTUATOR = builder("spring-boot-actuator")
-            .path("/actuator/health")
-            .stateField("status")
-            .state("UP", HealthStatus.HEALTHY, "200")
-            .state("DOWN", FailureKind.ERROR, "503")
-            .state("OUT_OF_SERVICE", HealthStatus.MAINTENANCE, "503")
-            .build();
+    /**
+     * Spring Boot Actuator's main health endpoint, {@code /actuator/health}, with the default status-to-code
+     * mapping and the documented custom one ({@code FATAL} 503, {@code OUT_OF_SERVICE} 500). Prefer a group
+     * without external dependencies ({@link #springBootActuatorGroup(String)}): the main endpoint aggregates every
+     * indicator, so a database outage makes it DOWN, and ha4j would restart a service for its database.
+     */
+    public static final StatusTable SPRING_BOOT_ACTUATOR = actuator("spring-boot-actuator", "/actuator/health");
+    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     /** Any service whose health is its HTTP code alone: 2xx healthy, 5xx an error, anything else not understood. */
     public static final StatusTable GENERIC_2XX = builder("generic-2xx")
             .path("/status")
@@ -142,6 +150,43 @@ public final class StatusTable {
         this.codeRules = codeRules;
     }
 
+    /**
+     * Spring Boot Actuator's health group {@code /actuator/health/<group>}, with the same rules as
+     * {@link #SPRING_BOOT_ACTUATOR}. {@code readiness} is OUT_OF_SERVICE until the application is ready (read as
+     * STARTING until the node has answered UP once) and when it refuses traffic on purpose (MAINTENANCE);
+     * {@code liveness} is DOWN only when the application is broken. A 404 from the application means the group
+     * is not enabled there (for {@code liveness} and {@code readiness}: {@code
+     * management.endpoint.health.probes.enabled=true}): a configuration error, reported as START_FAILED so that
+     * the cluster blocks with that detail instead of restarting a service that is fine.
+     *
+     * @param group the group's name, such as {@code readiness} or a group of your own
+     * @return the table for that group
+     * @throws NullPointerException if {@code group} is null
+     * @throws IllegalArgumentException if {@code group} is not 1-63 characters of {@code [A-Za-z0-9._-]}
+     */
+    public static StatusTable springBootActuatorGroup(String group) {
+        Objects.requireNonNull(group, "group");
+        if (!GROUP.matcher(group).matches()) {
+            throw new IllegalArgumentException("health group '" + Text.printable(group, 63) + "' is invalid: use"
+                    + " 1-63 characters of [A-Za-z0-9._-]");
+        }
+        return actuator("spring-boot-actuator-" + group, "/actuator/health/" + group);
+    }
+
+    private static StatusTable actuator(String name, String path) {
+        return builder(name)
+                .path(path)
+                .stateField("status")
+                .state("UP", HealthStatus.HEALTHY, "200")
+                .state("DOWN", FailureKind.ERROR, "503")
+                .state("FATAL", FailureKind.ERROR, "503", "500")
+                .state("OUT_OF_SERVICE", HealthStatus.MAINTENANCE, "503", "500")
+                .untilHealthy("OUT_OF_SERVICE", HealthStatus.STARTING)
+                .codeFromProduct("404", FailureKind.START_FAILED, "health endpoint or group not enabled in the"
+                        + " application: a configuration error (fix the path or enable the group)")
+                .build();
+    }
+
     private static StatusTable atlassian(String name, String startStopCode, String... maintenanceCodes) {
         return builder(name)
                 .path("/status")
@@ -152,7 +197,7 @@ public final class StatusTable {
                 .state("STOPPING", HealthStatus.STOPPING, startStopCode)
                 .state("MAINTENANCE", HealthStatus.MAINTENANCE, maintenanceCodes)
                 .state("ERROR", FailureKind.ERROR, "5xx")
-                .code("404", FailureKind.START_FAILED, "web application failed to deploy")
+                .codeFromProduct("404", FailureKind.START_FAILED, "web application failed to deploy")
                 .build();
     }
 
@@ -238,8 +283,12 @@ public final class StatusTable {
                 if (!rule.isObject()) {
                     throw new IllegalArgumentException("status table JSON: '" + where + "' must be an object");
                 }
-                onlyFields(rule, where + ".", Set.of("codes", "status", "failure"));
+                onlyFields(rule, where + ".", Set.of("codes", "status", "failure", "untilHealthy"));
                 b.rule(e.getKey(), codes(rule, where), status(rule, where), failure(rule, where), null, where);
+                String until = text(rule, "untilHealthy", false, where + ".");
+                if (until != null) {
+                    b.untilHealthy(e.getKey(), status(until, where + ".untilHealthy"));
+                }
             }
         }
         JsonNode codes = root.get("codes");
@@ -253,10 +302,18 @@ public final class StatusTable {
                 if (!rule.isObject()) {
                     throw new IllegalArgumentException("status table JSON: '" + where + "' must be an object");
                 }
-                onlyFields(rule, where + ".", Set.of("codes", "status", "failure", "detail"));
+                onlyFields(rule, where + ".", Set.of("codes", "status", "failure", "detail", "fromProductOnly"));
                 String detail = text(rule, "detail", false, where + ".");
                 b.rule(null, codes(rule, where), status(rule, where), failure(rule, where),
                         detail == null ? "" : detail, where);
+                JsonNode only = rule.get("fromProductOnly");
+                if (only != null && !only.isNull()) {
+                    if (!only.isBoolean()) {
+                        throw new IllegalArgumentException("status table JSON: field '" + where
+                                + ".fromProductOnly' must be true or false, was " + only.getNodeType());
+                    }
+                    b.rules.get(b.rules.size() - 1).fromProductOnly = only.booleanValue();
+                }
             }
         }
         try {
@@ -319,11 +376,14 @@ public final class StatusTable {
     }
 
     private static HealthStatus status(JsonNode rule, String where) {
-        String s = text(rule, "status", true, where + ".");
+        return status(text(rule, "status", true, where + "."), where + ".status");
+    }
+
+    private static HealthStatus status(String s, String where) {
         try {
             return HealthStatus.valueOf(s);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("status table JSON: '" + where + ".status' is '"
+            throw new IllegalArgumentException("status table JSON: '" + where + "' is '"
                     + Text.printable(s, 40) + "': use one of HEALTHY, STARTING, STOPPING, MAINTENANCE, FIRST_RUN,"
                     + " FAILED", e);
         }
@@ -374,33 +434,88 @@ public final class StatusTable {
      */
     public ProbeResult classify(int httpCode, byte[] body) {
         Objects.requireNonNull(body, "body");
+        return classify(new Answer(httpCode, EMPTY_HEADERS, body, true, true));
+    }
+
+    /**
+     * One answer as the probe saw it: the code, the headers, the body or the first part of it, and whether the
+     * node has answered healthy since it last failed to answer at all (a restart).
+     *
+     * @param code the HTTP status code
+     * @param headers the response headers
+     * @param body the body, or its first bytes when {@code complete} is false (a body larger than the cap)
+     * @param complete whether {@code body} is the whole body
+     * @param healthySeen whether this node has answered HEALTHY since the probe last could not reach its service;
+     *     a state with an "until healthy" status (OUT_OF_SERVICE before readiness) uses it
+     */
+    public record Answer(int code, HttpHeaders headers, byte[] body, boolean complete, boolean healthySeen) {
+        /**
+         * Checks the parts.
+         *
+         * @throws NullPointerException if {@code headers} or {@code body} is null
+         */
+        public Answer {
+            Objects.requireNonNull(headers, "headers");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
+     * Classifies one answer with its headers. A body larger than the cap ({@code complete} false) is judged on
+     * its first bytes when the state field is among them (Actuator's {@code status} comes first even with
+     * {@code show-details=always}); otherwise it is {@link FailureKind#BAD_RESPONSE}.
+     *
+     * @param a the answer
+     * @return the verdict, with zero latency
+     * @throws NullPointerException if {@code a} is null
+     */
+    public ProbeResult classify(Answer a) {
+        Objects.requireNonNull(a, "answer");
+        int httpCode = a.code();
+        byte[] body = a.body();
         if (httpCode >= 300 && httpCode <= 399) {
             return ProbeResult.failed(FailureKind.BAD_RESPONSE, "redirect (HTTP " + httpCode + ") not followed");
         }
+        Optional<String> proxy = proxyOf(a.headers(), body);
         for (CodeRule r : codeRules) {
             if (r.matches(httpCode)) {
+                if (r.fromProductOnly && proxy.isPresent()) {
+                    return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + " from " + proxy.get()
+                            + ": the proxy's own page, not " + name + "'s answer (" + proxyHint(httpCode) + ")");
+                }
                 return verdict(r.status, r.failure, "HTTP " + httpCode + (r.detail.isEmpty() ? "" : ": " + r.detail)
                         + " (" + name + ")");
             }
         }
         String auth = httpCode == 401 || httpCode == 403 ? " (authentication refused?)" : "";
+        String from = proxy.map(x -> " from " + x + " (" + proxyHint(httpCode) + ")").orElse("");
         if (statePointer == null) {
-            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + " is not in table " + name + auth);
+            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + from + " is not in table "
+                    + name + auth);
         }
         if (body.length == 0) {
-            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + " with an empty body; expected JSON"
-                    + " with field '" + stateField + "' (" + name + ")" + auth);
+            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + from + " with an empty body;"
+                    + " expected JSON with field '" + stateField + "' (" + name + ")" + auth);
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + " body is not valid JSON ("
-                    + body.length + " bytes) (" + name + ")" + auth);
+        JsonNode stateNode;
+        if (a.complete()) {
+            JsonNode root;
+            try {
+                root = JSON.readTree(body);
+            } catch (IOException e) {
+                return notJson(a, from, auth);
+            }
+            stateNode = root == null || !root.isObject() ? null : root.at(statePointer);
+        } else {
+            stateNode = stateInPrefix(body);
+            if (stateNode == null) {
+                return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + from + " body is larger"
+                        + " than the " + body.length + "-byte cap and its first " + body.length + " bytes hold no"
+                        + " text field '" + stateField + "' (" + name + ")" + encoding(a) + auth);
+            }
         }
-        JsonNode stateNode = root == null || !root.isObject() ? null : root.at(statePointer);
         if (stateNode == null || !stateNode.isTextual()) {
-            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + " JSON has no text field '"
+            return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + from + " JSON has no text field '"
                     + stateField + "' (" + name + ")" + auth);
         }
         String state = normalise(stateNode.asText());
@@ -414,7 +529,81 @@ public final class StatusTable {
             return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode + " with state " + shown + ", but "
                     + name + " sends " + shown + " with " + rule.codesText());
         }
-        return verdict(rule.status, rule.failure, "HTTP " + httpCode + " state " + shown + " (" + name + ")");
+        String part = a.complete() ? "" : " (read from the first " + body.length + " bytes of a larger body)";
+        if (rule.untilHealthy != null && !a.healthySeen()) {
+            return verdict(rule.untilHealthy, null, "HTTP " + httpCode + " state " + shown + " before the node was"
+                    + " first healthy: " + rule.untilHealthy.name().toLowerCase(Locale.ROOT) + " (" + name + ")" + part);
+        }
+        return verdict(rule.status, rule.failure, "HTTP " + httpCode + " state " + shown + " (" + name + ")" + part);
+    }
+
+    private ProbeResult notJson(Answer a, String from, String auth) {
+        return ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + a.code() + from + " body is not valid JSON ("
+                + a.body().length + " bytes" + encoding(a) + ") (" + name + ")" + auth);
+    }
+
+    /** Names a content coding the probe did not undo, so "not JSON" does not send an operator hunting. */
+    private static String encoding(Answer a) {
+        Optional<String> ce = a.headers().firstValue("content-encoding");
+        if (ce.isPresent() && !ce.get().isBlank() && !"identity".equalsIgnoreCase(ce.get().trim())) {
+            return ", Content-Encoding " + Text.printable(ce.get().trim(), 40) + ", which the probe does not decode";
+        }
+        byte[] b = a.body();
+        if (b.length >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b) {
+            return ", gzip-compressed without a Content-Encoding header";
+        }
+        return "";
+    }
+
+    /** Reads the state field from the first bytes of a JSON body, as far as they go; null if not among them. */
+    private JsonNode stateInPrefix(byte[] prefix) {
+        try (JsonParser p = JSON.getFactory().createParser(prefix)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.VALUE_STRING && statePointer.equals(p.getParsingContext().pathAsPointer())) {
+                    return JSON.getNodeFactory().textNode(p.getText());
+                }
+            }
+        } catch (IOException e) {
+            // The prefix ends mid-document (or is not JSON): the state was not among the bytes read.
+        }
+        return null;
+    }
+
+    private static final Pattern PROXY_SERVER = Pattern.compile(
+            "(?i)^(nginx|openresty|apache|httpd|envoy|haproxy|caddy|traefik|varnish|squid|cloudflare|awselb|akamai"
+            + "|istio-envoy|kong|lighttpd|microsoft-iis)\\b.*");
+
+    /**
+     * Who produced an answer that is not the product's own: a proxy's error page. A JSON body or Tomcat's own
+     * error report ("HTTP Status 404") is the product's, even through a proxy that rewrote the Server header.
+     */
+    static Optional<String> proxyOf(HttpHeaders headers, byte[] body) {
+        String head = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.ISO_8859_1);
+        String trimmed = head.stripLeading();
+        if (trimmed.startsWith("{") || head.contains("HTTP Status ")) {
+            return Optional.empty();
+        }
+        for (String sig : new String[] {"nginx", "openresty", "Apache", "Envoy", "HAProxy", "Varnish", "cloudflare"}) {
+            if (head.contains("<center>" + sig) || head.contains("<address>" + sig) || head.contains("<hr>" + sig)) {
+                return Optional.of(headers.firstValue("server").map(v -> Text.printable(v, 40)).orElse(sig));
+            }
+        }
+        Optional<String> server = headers.firstValue("server").filter(v -> PROXY_SERVER.matcher(v).matches());
+        if (server.isPresent()) {
+            return Optional.of(Text.printable(server.get(), 40));
+        }
+        return headers.firstValue("via").map(v -> "a proxy (Via: " + Text.printable(v, 40) + ")");
+    }
+
+    private static String proxyHint(int code) {
+        return switch (code) {
+            case 502 -> "upstream down: the proxy cannot reach the service";
+            case 503 -> "no upstream available to the proxy";
+            case 504 -> "upstream slow: the proxy timed out waiting for the service";
+            case 404 -> "check the proxy's route to the service";
+            default -> "the answer did not come from the service";
+        };
     }
 
     private static ProbeResult verdict(HealthStatus status, FailureKind failure, String detail) {
@@ -438,6 +627,9 @@ public final class StatusTable {
             for (StateRule r : states.values()) {
                 ObjectNode o = s.putObject(r.state);
                 putRule(o, r.codes, r.status, r.failure);
+                if (r.untilHealthy != null) {
+                    o.put("untilHealthy", r.untilHealthy.name());
+                }
             }
         }
         if (!codeRules.isEmpty()) {
@@ -447,6 +639,9 @@ public final class StatusTable {
                 putRule(o, r.codes, r.status, r.failure);
                 if (!r.detail.isEmpty()) {
                     o.put("detail", r.detail);
+                }
+                if (r.fromProductOnly) {
+                    o.put("fromProductOnly", true);
                 }
             }
         }
@@ -487,12 +682,15 @@ public final class StatusTable {
         final List<CodePattern> codes;
         final HealthStatus status;
         final FailureKind failure;
+        final HealthStatus untilHealthy;
 
-        StateRule(String state, List<CodePattern> codes, HealthStatus status, FailureKind failure) {
+        StateRule(String state, List<CodePattern> codes, HealthStatus status, FailureKind failure,
+                HealthStatus untilHealthy) {
             this.state = state;
             this.codes = codes;
             this.status = status;
             this.failure = failure;
+            this.untilHealthy = untilHealthy;
         }
 
         boolean matches(int code) {
@@ -514,12 +712,15 @@ public final class StatusTable {
         final HealthStatus status;
         final FailureKind failure;
         final String detail;
+        final boolean fromProductOnly;
 
-        CodeRule(List<CodePattern> codes, HealthStatus status, FailureKind failure, String detail) {
+        CodeRule(List<CodePattern> codes, HealthStatus status, FailureKind failure, String detail,
+                boolean fromProductOnly) {
             this.codes = codes;
             this.status = status;
             this.failure = failure;
             this.detail = detail;
+            this.fromProductOnly = fromProductOnly;
         }
 
         boolean matches(int code) {
@@ -542,6 +743,7 @@ public final class StatusTable {
         private String path = "/status";
         private String stateField;
         private final List<RawRule> rules = new ArrayList<>();
+        private final Map<String, HealthStatus> untilHealthy = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -626,6 +828,39 @@ public final class StatusTable {
                     Objects.requireNonNull(detail, "detail"), "code rule '" + Text.printable(codes, 40) + "'");
         }
 
+        /**
+         * Adds a code rule that applies only to the product's own answer: an error page of a proxy in front of
+         * it (nginx's 404, say) is {@link FailureKind#BAD_RESPONSE} with a detail naming the proxy instead. A
+         * JSON body or Tomcat's error report counts as the product's, whatever the Server header says.
+         *
+         * @param codes code patterns separated by commas, such as {@code "404"}
+         * @param failure the failure kind when the product itself sends the code
+         * @param detail text for the verdict detail, at most 120 printable characters
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder codeFromProduct(String codes, FailureKind failure, String detail) {
+            code(codes, failure, detail);
+            rules.get(rules.size() - 1).fromProductOnly = true;
+            return this;
+        }
+
+        /**
+         * Gives a declared state another status until the node has first answered healthy (since the probe last
+         * could not reach its service): Actuator's OUT_OF_SERVICE before readiness is STARTING, afterwards the
+         * state's own status (MAINTENANCE).
+         *
+         * @param state a state declared with {@code state(...)}
+         * @param status the status before the first healthy answer: STARTING, MAINTENANCE, STOPPING or FIRST_RUN
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder untilHealthy(String state, HealthStatus status) {
+            untilHealthy.put(normalise(Objects.requireNonNull(state, "state")), Objects.requireNonNull(status,
+                    "status"));
+            return this;
+        }
+
         private static List<String> split(String codes) {
             Objects.requireNonNull(codes, "codes");
             List<String> out = new ArrayList<>();
@@ -697,14 +932,26 @@ public final class StatusTable {
                         throw new IllegalArgumentException(where + ": state " + s + " is declared twice (states are"
                                 + " compared case-insensitively)");
                     }
-                    states.put(s, new StateRule(s, patterns, r.status, r.failure));
+                    HealthStatus until = untilHealthy.get(s);
+                    states.put(s, new StateRule(s, patterns, r.status, r.failure, until));
                 } else {
                     String d = r.detail.trim();
                     if (d.length() > MAX_DETAIL_LENGTH || !d.equals(Text.printable(d, MAX_DETAIL_LENGTH))) {
                         throw new IllegalArgumentException(where + ": detail must be at most " + MAX_DETAIL_LENGTH
                                 + " printable characters");
                     }
-                    codeRules.add(new CodeRule(patterns, r.status, r.failure, d));
+                    codeRules.add(new CodeRule(patterns, r.status, r.failure, d, r.fromProductOnly));
+                }
+            }
+            for (Map.Entry<String, HealthStatus> e : untilHealthy.entrySet()) {
+                if (!states.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException(prefix + "untilHealthy names state " + e.getKey()
+                            + ", which is not declared");
+                }
+                if (e.getValue() == HealthStatus.FAILED || e.getValue() == HealthStatus.UNREACHABLE
+                        || e.getValue() == HealthStatus.HEALTHY) {
+                    throw new IllegalArgumentException(prefix + "state " + e.getKey() + ": untilHealthy "
+                            + e.getValue() + " is not allowed: use STARTING, MAINTENANCE, STOPPING or FIRST_RUN");
                 }
             }
             if (stateField != null && states.isEmpty()) {
@@ -766,6 +1013,7 @@ public final class StatusTable {
         final FailureKind failure;
         final String detail;
         final String where;
+        boolean fromProductOnly;
 
         RawRule(String state, List<String> codes, HealthStatus status, FailureKind failure, String detail,
                 String where) {

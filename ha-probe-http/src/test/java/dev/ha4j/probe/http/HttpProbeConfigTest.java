@@ -18,9 +18,8 @@ class HttpProbeConfigTest {
         assertThat(c.path()).isEqualTo("/status");
         assertThat(c.maxBodyBytes()).isEqualTo(64 * 1024);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.firstCheckTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.recommendedInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.recommendedTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.recommendedTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.authScheme()).isEqualTo("none");
         assertThat(c.authorizationHeader()).isEmpty();
         assertThat(c.trustStore()).isEmpty();
@@ -36,11 +35,16 @@ class HttpProbeConfigTest {
     }
 
     @Test
-    void firstCheckMayBeSlowerButNeverShortensThePolicy() {
+    void theRecommendationsBuildAValidPolicyTogether() {
         HttpProbeConfig c = HttpProbeConfig.defaults();
-        assertThat(c.timeoutFor(Duration.ofSeconds(30), true)).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.timeoutFor(Duration.ofSeconds(30), false)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.timeoutFor(Duration.ofSeconds(90), true)).isEqualTo(Duration.ofSeconds(90));
+        dev.ha4j.core.config.Policy p = dev.ha4j.core.config.Policy.custom().probeInterval(c.recommendedInterval())
+                .probeTimeout(c.recommendedTimeout())
+                .firstProbeTimeout(HttpProbeConfig.RECOMMENDED_FIRST_PROBE_TIMEOUT).build();
+        assertThat(p.probeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        // The connect phase must end before the probe's deadline, or a slow connect looks like a hung server.
+        assertThat(c.connectTimeout()).isLessThan(c.recommendedTimeout());
+        assertThat(java.util.Arrays.stream(HttpProbeConfig.class.getMethods()).map(java.lang.reflect.Method::getName))
+                .doesNotContain("firstCheckTimeout", "timeoutFor");
     }
 
     @Test
@@ -64,7 +68,7 @@ class HttpProbeConfigTest {
     @Test
     void toBuilderCopies() throws Exception {
         HttpProbeConfig c = HttpProbeConfig.custom().statusTable(StatusTable.JIRA).maxBodyBytes(4096)
-                .connectTimeout(Duration.ofSeconds(2)).firstCheckTimeout(Duration.ofSeconds(90)).userAgent("x/1")
+                .connectTimeout(Duration.ofSeconds(2)).userAgent("x/1")
                 .bearerToken(Secret.of("t")).sslContext(SSLContext.getDefault()).build();
         HttpProbeConfig d = c.toBuilder().build();
         assertThat(d.toString()).isEqualTo(c.toString());
@@ -78,8 +82,8 @@ class HttpProbeConfigTest {
                 .hasMessage("maxBodyBytes 10 is invalid: must be between 1024 and 16777216");
         assertThatThrownBy(() -> HttpProbeConfig.custom().connectTimeout(Duration.ZERO).build())
                 .hasMessageContaining("connectTimeout PT0S is invalid");
-        assertThatThrownBy(() -> HttpProbeConfig.custom().firstCheckTimeout(Duration.ofHours(2)).build())
-                .hasMessageContaining("firstCheckTimeout PT2H is invalid");
+        assertThatThrownBy(() -> HttpProbeConfig.custom().connectTimeout(Duration.ofHours(2)).build())
+                .hasMessageContaining("connectTimeout PT2H is invalid");
         assertThatThrownBy(() -> HttpProbeConfig.custom().path("status").build())
                 .hasMessageContaining("path 'status' is invalid");
         assertThatThrownBy(() -> HttpProbeConfig.custom().userAgent("a\nb").build())

@@ -98,11 +98,15 @@ class TableRowsIT {
         r.add(new Row(sb, 200, "{\"status\":\"UP\",\"components\":{\"db\":{\"status\":\"UP\"}}}",
                 HealthStatus.HEALTHY, null));
         r.add(fail(sb, 503, st("status", "DOWN"), FailureKind.ERROR));
-        r.add(ok(sb, 503, "status", "OUT_OF_SERVICE", HealthStatus.MAINTENANCE));
+        // A fresh probe has not seen the node healthy: OUT_OF_SERVICE is "not ready yet" (ActuatorIT covers after).
+        r.add(ok(sb, 503, "status", "OUT_OF_SERVICE", HealthStatus.STARTING));
+        r.add(ok(sb, 500, "status", "OUT_OF_SERVICE", HealthStatus.STARTING));
+        r.add(fail(sb, 503, st("status", "FATAL"), FailureKind.ERROR));
+        r.add(fail(sb, 500, st("status", "FATAL"), FailureKind.ERROR));
         r.add(fail(sb, 200, st("status", "DOWN"), FailureKind.BAD_RESPONSE));
         r.add(fail(sb, 200, st("status", "UNKNOWN"), FailureKind.BAD_RESPONSE));
         r.add(fail(sb, 404, "{\"timestamp\":\"x\",\"status\":404,\"error\":\"Not Found\"}",
-                FailureKind.BAD_RESPONSE));
+                FailureKind.START_FAILED));
 
         StatusTable g = StatusTable.GENERIC_2XX;
         r.add(new Row(g, 200, "", HealthStatus.HEALTHY, null));

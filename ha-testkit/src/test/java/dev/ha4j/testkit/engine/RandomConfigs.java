@@ -46,7 +46,7 @@ public final class RandomConfigs {
                 .restarts(1 + rnd.nextInt(3), Duration.ofMinutes(1 + rnd.nextInt(30)))
                 .fencingLevels(names).fencingRequired(levels > 0)
                 .maxMaintenance(Duration.ofMinutes(1 + rnd.nextInt(60)))
-                .startupGrace(Duration.ofSeconds(rnd.nextInt(60)));
+                .startupGrace(Duration.ofSeconds(Math.max(1, rnd.nextInt(60))));
         if (rnd.nextBoolean()) {
             p.fencingDelay(NodeId.of("n0"), Duration.ofSeconds(rnd.nextInt(20)));
         }

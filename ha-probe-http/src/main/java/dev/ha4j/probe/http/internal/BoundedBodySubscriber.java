@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -25,6 +26,7 @@ public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<
     private final int cap;
     private final int httpCode;
     private final Function<byte[], ProbeResult> classifier;
+    private final Function<byte[], ProbeResult> prefixClassifier;
     private final CompletableFuture<ProbeResult> body = new CompletableFuture<>();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     private volatile boolean cancelled;
@@ -37,9 +39,22 @@ public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<
      * @param classifier turns the complete body into a verdict
      */
     public BoundedBodySubscriber(int cap, int httpCode, Function<byte[], ProbeResult> classifier) {
+        this(cap, httpCode, classifier, null);
+    }
+
+    /**
+     * @param cap the most bytes to keep
+     * @param httpCode the response's code, for the detail of an oversized body
+     * @param classifier turns the complete body into a verdict
+     * @param prefixClassifier turns the first {@code cap} bytes of a larger body into a verdict; null (or a
+     *     function that returns null) makes an oversized body {@link FailureKind#BAD_RESPONSE}
+     */
+    public BoundedBodySubscriber(int cap, int httpCode, Function<byte[], ProbeResult> classifier,
+            Function<byte[], ProbeResult> prefixClassifier) {
         this.cap = cap;
         this.httpCode = httpCode;
         this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this.prefixClassifier = prefixClassifier;
         this.buf = new byte[Math.min(cap, 512)];
     }
 
@@ -61,11 +76,27 @@ public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<
         for (ByteBuffer b : items) {
             int r = b.remaining();
             if ((long) n + r > cap) {
+                // Keep the cap's worth: where the state comes first, the verdict is already known.
+                int take = cap - n;
+                if (n + take > buf.length) {
+                    buf = Arrays.copyOf(buf, cap);
+                }
+                b.get(buf, n, take);
+                n += take;
                 size = n;
-                cancel();
-                body.complete(ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + httpCode
-                        + " body is larger than the " + cap + "-byte cap; stopped reading after " + (n + r)
+                ProbeResult verdict = null;
+                if (prefixClassifier != null) {
+                    try {
+                        verdict = prefixClassifier.apply(Arrays.copyOf(buf, n));
+                    } catch (RuntimeException e) {
+                        verdict = null;
+                    }
+                }
+                buf = null;
+                body.complete(verdict != null ? verdict : ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP "
+                        + httpCode + " body is larger than the " + cap + "-byte cap; stopped reading after " + n
                         + " bytes"));
+                cancel();
                 return;
             }
             if (n + r > buf.length) {
@@ -107,13 +138,19 @@ public final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<
         return body;
     }
 
-    /** Stops reading: cancels the subscription (now, or as soon as it arrives). */
+    /**
+     * Stops reading: cancels the subscription (now, or as soon as it arrives) and completes the body, if it is
+     * not complete yet, with a {@link CancellationException}. The JDK client (17 at least) waits for the body
+     * to complete before it ends the exchange; a body left pending after a cancel kept the exchange, its client
+     * and the client's selector thread alive for the life of the JVM.
+     */
     public void cancel() {
         cancelled = true;
         Flow.Subscription s = subscription.get();
         if (s != null) {
             s.cancel();
         }
+        body.completeExceptionally(new CancellationException("body no longer wanted"));
     }
 
     /** @return the body bytes read so far */

@@ -49,6 +49,25 @@ public final class FailureClassifier {
      * @return the verdict, with zero latency
      */
     public static ProbeResult classify(Throwable failure, String target, Duration timeout, Duration connectTimeout) {
+        return classify(failure, target, timeout, connectTimeout, connectTimeout);
+    }
+
+    /**
+     * Like {@link #classify(Throwable, String, Duration, Duration)}, with the time the probe had run when the
+     * failure arrived. A connect timeout from the client is {@link FailureKind#NODE_UNREACHABLE} only when the
+     * connect phase itself timed out by this measure and before the probe's deadline; otherwise the probe's
+     * deadline is what ended the wait, and the verdict is the deadline's ({@link FailureKind#HUNG}), whichever
+     * timer happened to fire first.
+     *
+     * @param failure what the client completed with
+     * @param target {@code host:port}, for the detail
+     * @param timeout the probe's timeout
+     * @param connectTimeout the client's connect timeout
+     * @param elapsed how long the probe had run when the failure arrived
+     * @return the verdict, with zero latency
+     */
+    public static ProbeResult classify(Throwable failure, String target, Duration timeout, Duration connectTimeout,
+            Duration elapsed) {
         Throwable t = unwrap(failure);
         // The most telling cause may sit anywhere in the chain: TLS first, then the transport ones.
         for (Throwable c = t; c != null; c = c.getCause()) {
@@ -58,6 +77,9 @@ public final class FailureClassifier {
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof HttpConnectTimeoutException) {
+                if (timeout.compareTo(connectTimeout) <= 0 || elapsed.compareTo(connectTimeout) < 0) {
+                    return hung(target, timeout, connectTimeout);
+                }
                 return ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE, "connect to " + target
                         + " timed out after " + Text.duration(connectTimeout) + " (host does not answer)");
             }

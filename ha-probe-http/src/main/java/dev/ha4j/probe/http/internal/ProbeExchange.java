@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.BiFunction;
+import java.net.http.HttpHeaders;
 
 /**
  * One probe in flight: sends the request, reads at most the capped body, and completes its verdict exactly
@@ -22,7 +22,20 @@ import java.util.function.BiFunction;
  * <p>Thread-safe: the HTTP client, the deadline timer and the caller may act on it concurrently.
  */
 public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult> {
-    private final BiFunction<Integer, byte[], ProbeResult> table;
+    /** Turns an answer into a verdict; must not block. */
+    @FunctionalInterface
+    public interface Classifier {
+        /**
+         * @param code the HTTP code
+         * @param headers the response headers
+         * @param body the body, or its first {@code cap} bytes when {@code complete} is false
+         * @param complete whether {@code body} is the whole body
+         * @return the verdict, or null for "cannot tell from this part of the body"
+         */
+        ProbeResult classify(int code, HttpHeaders headers, byte[] body, boolean complete);
+    }
+
+    private final Classifier table;
     private final int cap;
     private final String target;
     private final Duration timeout;
@@ -37,13 +50,13 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
     private volatile Executor executor;
 
     /**
-     * @param table turns (HTTP code, body) into a verdict
+     * @param table turns an answer into a verdict
      * @param cap the most body bytes to read
      * @param target {@code host:port}, for details
      * @param timeout the probe's deadline, from now
      * @param connectTimeout the client's connect timeout, for details
      */
-    public ProbeExchange(BiFunction<Integer, byte[], ProbeResult> table, int cap, String target, Duration timeout,
+    public ProbeExchange(Classifier table, int cap, String target, Duration timeout,
             Duration connectTimeout) {
         this.table = table;
         this.cap = cap;
@@ -57,7 +70,8 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
      * Sends the request and arms the deadline.
      *
      * @param client the shared client
-     * @param request the request (its own timeout should equal the probe's)
+     * @param request the request; its own timeout must be longer than the probe's, so that the client's request
+     *     timer never decides a verdict the deadline should
      * @param executor where the deadline's work and completions run, so the timer thread stays free
      * @return the verdict, completed within the timeout plus scheduling delay; cancelling it aborts the probe
      */
@@ -75,7 +89,7 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
         try {
             f = client.sendAsync(request, this);
         } catch (RuntimeException e) {
-            finish(FailureClassifier.classify(e, target, timeout, connectTimeout));
+            finish(FailureClassifier.classify(e, target, timeout, connectTimeout, elapsed()));
             return result;
         }
         http = f;
@@ -86,7 +100,7 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
             if (t == null) {
                 answer(resp.body());
             } else if (!result.isDone()) {
-                finish(FailureClassifier.classify(t, target, timeout, connectTimeout));
+                finish(FailureClassifier.classify(t, target, timeout, connectTimeout, elapsed()));
             }
         });
         if (result.isDone()) {
@@ -111,11 +125,21 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
             return decided(ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + code
                     + " with a malformed Content-Length"));
         }
-        if (length.isPresent() && length.getAsLong() > cap) {
-            return decided(ProbeResult.failed(FailureKind.BAD_RESPONSE, "HTTP " + code + " body of "
-                    + length.getAsLong() + " bytes is larger than the " + cap + "-byte cap; not read"));
-        }
-        BoundedBodySubscriber s = new BoundedBodySubscriber(cap, code, bytes -> table.apply(code, bytes));
+        HttpHeaders headers = info.headers();
+        String declared = length.isPresent() && length.getAsLong() > cap ? " body of " + length.getAsLong()
+                + " bytes is larger than the " + cap + "-byte cap" : null;
+        // A body over the cap is read up to the cap only, and judged on that part when the state is in it: a
+        // healthy Actuator with show-details=always can send tens of kilobytes after its "status".
+        BoundedBodySubscriber s = new BoundedBodySubscriber(cap, code,
+                bytes -> table.classify(code, headers, bytes, true),
+                bytes -> {
+                    ProbeResult r = table.classify(code, headers, bytes, false);
+                    if (r != null && declared != null && r.failure().isPresent()) {
+                        return ProbeResult.failed(r.failure().get(), "HTTP " + code + declared + ", read " + cap
+                                + " bytes only: " + r.detail());
+                    }
+                    return r;
+                });
         body = s;
         if (result.isDone()) {
             s.cancel();
@@ -163,6 +187,10 @@ public final class ProbeExchange implements HttpResponse.BodyHandler<ProbeResult
                     + " arrived, but the body was incomplete after " + Text.duration(timeout) + " ("
                     + (b == null ? 0 : b.bytesRead()) + " bytes read)"));
         }
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     private void finish(ProbeResult verdict) {

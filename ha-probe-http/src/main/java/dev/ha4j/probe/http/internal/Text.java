@@ -16,7 +16,9 @@ public final class Text {
     /**
      * @param s any text, may be null
      * @param max the most characters to keep
-     * @return {@code s} with control characters replaced by {@code ?} and cut to {@code max} characters
+     * @return {@code s} with control characters (C0, DEL, C1), format characters (bidi overrides, zero-width),
+     *     unpaired surrogates and U+FFFD (what undecodable bytes become) replaced by {@code ?}, cut to
+     *     {@code max} characters
      *     (with "..." appended when cut); "null" for null
      */
     public static String printable(String s, int max) {
@@ -30,7 +32,8 @@ public final class Text {
                 break;
             }
             char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+            b.append(c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xfffd || Character.getType(c) == Character.FORMAT
+                    || Character.isSurrogate(c) ? '?' : c);
         }
         return b.toString();
     }

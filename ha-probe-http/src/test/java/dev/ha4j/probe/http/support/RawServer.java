@@ -34,7 +34,14 @@ public final class RawServer implements AutoCloseable {
     }
 
     public RawServer(Behaviour behaviour, int backlog) throws IOException {
-        socket = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+        this(behaviour, backlog, 0);
+    }
+
+    /** A server on a given port (0 for any), for a service that comes back where it was. */
+    public RawServer(Behaviour behaviour, int backlog, int port) throws IOException {
+        socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
         acceptor = new Thread(() -> {
             while (!socket.isClosed()) {
                 try {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ha4j.core.internal.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -81,6 +83,7 @@ public final class RotatingJournal implements CheckpointedJournal {
     private int sinceCheckpoint;
     private long appendedSinceOpen;
     private long fsyncs;
+    private long bytesAppended;
     private boolean closed;
 
     private RotatingJournal(Builder b) {
@@ -133,6 +136,11 @@ public final class RotatingJournal implements CheckpointedJournal {
         return fsyncs;
     }
 
+    /** @return how many bytes of entries were appended since the journal was opened */
+    public synchronized long bytesAppended() {
+        return bytesAppended;
+    }
+
     @Override
     public synchronized void append(JournalEntry entry) {
         Objects.requireNonNull(entry, "entry");
@@ -149,6 +157,7 @@ public final class RotatingJournal implements CheckpointedJournal {
                 out.write(buf);
             }
             segmentBytes += line.length;
+            bytesAppended += line.length;
             if (durable || durability == Durability.EVERY_ENTRY) {
                 force();
             }
@@ -195,7 +204,8 @@ public final class RotatingJournal implements CheckpointedJournal {
         force();
         RecoveryState.Checkpoint cp = state.toCheckpoint();
         String body = Json.mapper().writeValueAsString(cp);
-        CheckpointFile file = new CheckpointFile(crc(body), note.isEmpty() ? Optional.empty() : Optional.of(note), cp);
+        CheckpointFile file = new CheckpointFile(crc(body), note.isEmpty() ? Optional.empty() : Optional.of(note), cp,
+                Optional.of(segment.getFileName().toString()), segmentBytes);
         Path target = dir.resolve(String.format("checkpoint-%020d.json", cp.seq()));
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
         try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -292,13 +302,12 @@ public final class RotatingJournal implements CheckpointedJournal {
     private static Recovery recover(Path dir, List<String> notes) {
         List<Path> cps = checkpointFiles(dir);
         RecoveryState s = null;
-        Long from = null;
+        CheckpointFile used = null;
         for (int i = cps.size() - 1; i >= 0 && s == null; i--) {
             Path p = cps.get(i);
             try {
-                RecoveryState.Checkpoint cp = readCheckpoint(p);
-                s = RecoveryState.from(cp);
-                from = cp.seq();
+                used = readCheckpoint(p);
+                s = RecoveryState.from(used.state());
             } catch (IllegalArgumentException e) {
                 String note = "checkpoint '" + p + "' is unusable (" + e.getMessage() + "): "
                         + (i > 0 ? "falling back to the one before it" : "reading the journal from its oldest entry");
@@ -310,37 +319,90 @@ public final class RotatingJournal implements CheckpointedJournal {
             s = RecoveryState.empty();
         }
         RecoveryState fold = s;
+        Long from = used == null ? null : used.state().seq();
         long after = from == null ? 0 : from;
         long[] read = {0};
         long[] expected = {after + 1};
+        Consumer<JournalEntry> action = e -> {
+            if (e.seq() <= after) {
+                return;
+            }
+            if (e.seq() != expected[0] && read[0] == 0 && after == 0) {
+                String note = "entries before " + e.seq() + " were rotated away and no checkpoint covers them:"
+                        + " recovering from the entries that are left";
+                LOG.warn("journal {}: {}", dir, note);
+                notes.add(note);
+            } else if (e.seq() != expected[0]) {
+                String note = "entries " + expected[0] + " to " + (e.seq() - 1) + " are missing";
+                LOG.warn("journal {}: {}", dir, note);
+                notes.add(note);
+            }
+            fold.apply(e);
+            expected[0] = e.seq() + 1;
+            read[0]++;
+        };
         List<Path> segments = segments(dir);
-        for (int i = 0; i < segments.size(); i++) {
+        int first = 0;
+        long offset = 0;
+        if (used != null && used.segment().isPresent()) {
+            int at = segments.indexOf(dir.resolve(used.segment().get()));
+            if (at >= 0 && used.offset() <= size(segments.get(at))) {
+                // Start where the checkpoint ends: a long segment's earlier entries need not even be parsed.
+                first = at;
+                offset = used.offset();
+            }
+        }
+        for (int i = first; i < segments.size(); i++) {
             if (i + 1 < segments.size() && seqOf(segments.get(i + 1), SEGMENT) <= after + 1) {
                 continue;
             }
-            JsonLinesJournal.forEach(segments.get(i), e -> {
-                if (e.seq() <= after) {
-                    return;
-                }
-                if (e.seq() != expected[0] && read[0] == 0 && after == 0) {
-                    String note = "entries before " + e.seq() + " were rotated away and no checkpoint covers them:"
-                            + " recovering from the entries that are left";
-                    LOG.warn("journal {}: {}", dir, note);
-                    notes.add(note);
-                } else if (e.seq() != expected[0]) {
-                    String note = "entries " + expected[0] + " to " + (e.seq() - 1) + " are missing";
-                    LOG.warn("journal {}: {}", dir, note);
-                    notes.add(note);
-                }
-                fold.apply(e);
-                expected[0] = e.seq() + 1;
-                read[0]++;
-            });
+            readFrom(segments.get(i), i == first ? offset : 0, action);
         }
         return new Recovery(fold, Optional.ofNullable(from), read[0], notes);
     }
 
-    private static RecoveryState.Checkpoint readCheckpoint(Path p) {
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Like {@link JsonLinesJournal#forEach(Path, Consumer)}, from a byte offset at the start of a line. */
+    private static void readFrom(Path file, long offset, Consumer<JournalEntry> action) {
+        if (offset == 0) {
+            JsonLinesJournal.forEach(file, action);
+            return;
+        }
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
+                BufferedReader in = new BufferedReader(Channels.newReader(c.position(offset),
+                        StandardCharsets.UTF_8))) {
+            String line = in.readLine();
+            while (line != null) {
+                String next = in.readLine();
+                if (!line.isBlank()) {
+                    JournalEntry entry;
+                    try {
+                        entry = Json.mapper().readValue(line, JournalEntry.class);
+                    } catch (JsonProcessingException e) {
+                        if (next == null) {
+                            LOG.warn("journal {}: skipping a torn last line", file);
+                            return;
+                        }
+                        throw new IllegalArgumentException("journal '" + file + "' after byte " + offset
+                                + " has a malformed line: " + e.getOriginalMessage(), e);
+                    }
+                    action.accept(entry);
+                }
+                line = next;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read journal '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static CheckpointFile readCheckpoint(Path p) {
         CheckpointFile f;
         try {
             f = Json.mapper().readValue(Files.readAllBytes(p), CheckpointFile.class);
@@ -366,7 +428,7 @@ public final class RotatingJournal implements CheckpointedJournal {
             throw new IllegalArgumentException("it is named for entry " + named + " but holds entry "
                     + f.state().seq());
         }
-        return f.state();
+        return f;
     }
 
     /** A crash mid-write leaves a line without its newline: cut it off so that later appends start clean. */
@@ -444,7 +506,7 @@ public final class RotatingJournal implements CheckpointedJournal {
         List<RecoveryState.Checkpoint> out = new ArrayList<>();
         for (Path p : checkpointFiles(directory)) {
             try {
-                out.add(readCheckpoint(p));
+                out.add(readCheckpoint(p).state());
             } catch (IllegalArgumentException e) {
                 LOG.debug("skipping unusable checkpoint {}: {}", p, e.getMessage());
             }
@@ -518,14 +580,21 @@ public final class RotatingJournal implements CheckpointedJournal {
      * @param crc the CRC-32 of the state's JSON
      * @param note why it was written, if not periodically
      * @param state the state
+     * @param segment the segment that held entry {@code state.seq()} when it was written
+     * @param offset where the entries after it begin in that segment, so that recovery need not read the
+     *     segment's earlier entries
      */
-    record CheckpointFile(long crc, Optional<String> note, RecoveryState.Checkpoint state) {
+    record CheckpointFile(long crc, Optional<String> note, RecoveryState.Checkpoint state, Optional<String> segment,
+            long offset) {
         @JsonCreator
         CheckpointFile(@JsonProperty("crc") long crc, @JsonProperty("note") Optional<String> note,
-                @JsonProperty("state") RecoveryState.Checkpoint state) {
+                @JsonProperty("state") RecoveryState.Checkpoint state,
+                @JsonProperty("segment") Optional<String> segment, @JsonProperty("offset") long offset) {
             this.crc = crc;
             this.note = note == null ? Optional.empty() : note;
             this.state = state;
+            this.segment = segment == null ? Optional.empty() : segment;
+            this.offset = offset;
         }
     }
 
@@ -538,7 +607,7 @@ public final class RotatingJournal implements CheckpointedJournal {
         private Path directory;
         private long maxFileBytes = 16L << 20;
         private int maxFiles = 8;
-        private int checkpointEvery = 10_000;
+        private int checkpointEvery = 1_000;
         private int checkpointsKept = 3;
         private Durability durability = Durability.DURABLE_DECISIONS;
 
@@ -579,7 +648,8 @@ public final class RotatingJournal implements CheckpointedJournal {
         }
 
         /**
-         * Sets how many entries may follow the newest checkpoint before another is written (default 10,000).
+         * Sets how many entries may follow the newest checkpoint before another is written (default 1,000: a
+         * restarted manager reads at most that many entries, about 30 ms here, whatever the journal's age).
          *
          * @param entries the number, at least 1
          * @return this builder

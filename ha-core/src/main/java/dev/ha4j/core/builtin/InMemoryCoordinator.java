@@ -238,6 +238,17 @@ public final class InMemoryCoordinator implements Coordinator, EpochFloor {
         }
     }
 
+    /** Takes back a lease a previous run held (see {@link FileCoordinator}); its time to live starts again. */
+    void restore(Lease lease) {
+        synchronized (lock) {
+            if (lease.epoch().value() > lastEpoch) {
+                lastEpoch = lease.epoch().value();
+            }
+            current = lease;
+            expiresAt = ttl.map(t -> clock.instant().plus(t)).orElse(null);
+        }
+    }
+
     private Optional<Lease> drop(String reason) {
         Lost l = null;
         synchronized (lock) {

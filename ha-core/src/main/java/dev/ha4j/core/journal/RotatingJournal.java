@@ -148,7 +148,14 @@ public final class RotatingJournal implements CheckpointedJournal {
             LOG.error("journal {} is closed: entry {} not recorded", dir, entry.seq());
             return;
         }
-        boolean durable = state.apply(entry) || entry.event() instanceof dev.ha4j.core.engine.Event.Started;
+        boolean durable;
+        try {
+            durable = state.apply(entry) || entry.event() instanceof dev.ha4j.core.engine.Event.Started;
+        } catch (RuntimeException e) {
+            // A fold that cannot read an entry must not stop the decision being recorded, nor a failover.
+            LOG.error("journal {}: cannot fold entry {} into the recovery state: {}", dir, entry.seq(), e.toString());
+            durable = true;
+        }
         appendedSinceOpen++;
         try {
             byte[] line = (Json.mapper().writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);

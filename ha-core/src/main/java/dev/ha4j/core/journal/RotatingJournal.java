@@ -439,7 +439,7 @@ public final class RotatingJournal implements CheckpointedJournal {
     }
 
     /** A crash mid-write leaves a line without its newline: cut it off so that later appends start clean. */
-    private static void cutTornTail(Path file, List<String> notes) {
+    static void cutTornTail(Path file, List<String> notes) {
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = c.size();
             long end = size;

@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -77,6 +79,8 @@ public final class RotatingJournal implements CheckpointedJournal {
     // guarded by this
     private final RecoveryState state;
     private final Recovery opened;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private FileChannel out;
     private Path segment;
     private long segmentBytes;
@@ -97,6 +101,25 @@ public final class RotatingJournal implements CheckpointedJournal {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create journal directory '" + dir + "': " + e.getMessage(), e);
+        }
+        // Two managers appending to one journal would interleave their runs: the second is refused.
+        Path lockFile = dir.resolve("journal.lock");
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) {
+                lockChannel.close();
+                throw new IllegalStateException("journal directory '" + dir + "' is in use by another journal"
+                        + " (its lock '" + lockFile + "' is held): one manager per journal");
+            }
+            lock = l;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock journal directory '" + dir + "': " + e.getMessage(), e);
         }
         List<String> notes = new ArrayList<>();
         List<Path> segments = segments(dir);
@@ -121,6 +144,7 @@ public final class RotatingJournal implements CheckpointedJournal {
      * @return the journal
      * @throws UncheckedIOException if the directory cannot be read or written
      * @throws IllegalArgumentException if an entry other than a torn last one is malformed
+     * @throws IllegalStateException if another journal has the directory open
      */
     public static RotatingJournal open(Path directory) {
         return builder().directory(directory).build();
@@ -574,6 +598,12 @@ public final class RotatingJournal implements CheckpointedJournal {
         } catch (IOException e) {
             LOG.warn("cannot close journal {}: {}", segment, e.getMessage());
         }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release the lock of journal {}: {}", dir, e.getMessage());
+        }
     }
 
     @Override
@@ -693,6 +723,7 @@ public final class RotatingJournal implements CheckpointedJournal {
          *
          * @return the journal
          * @throws IllegalArgumentException naming the field, its value and the rule when a setting is invalid
+         * @throws IllegalStateException if another journal (in this process or another) has the directory open
          * @throws UncheckedIOException if the directory cannot be read or written
          */
         public RotatingJournal build() {

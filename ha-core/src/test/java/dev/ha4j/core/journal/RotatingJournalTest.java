@@ -200,4 +200,13 @@ class RotatingJournalTest {
         assertThatThrownBy(() -> RotatingJournal.builder().build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("directory");
     }
+
+    @Test
+    void aSecondWriterIsRefused() {
+        try (RotatingJournal j = small()) {
+            assertThatThrownBy(this::small).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dir.toString()).hasMessageContaining("in use");
+        }
+        small().close();
+    }
 }

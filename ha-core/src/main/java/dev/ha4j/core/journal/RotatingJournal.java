@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#checkpointEvery(int)} entries, at every rotation and at {@link #close()}; each is written to a
  * temporary file, fsynced, renamed into place and the directory fsynced, so a crash leaves the old checkpoint or
  * the new one, never half of one. A corrupt checkpoint is skipped for the one before it, and {@link #recover()}
- * says so. The oldest segments are deleted once there are more than {@link Builder#maxFiles(int)} of them, but
+ * says so. {@code journal.lock} is held while a journal is open, so a second manager over the same directory is
+ * refused. The oldest segments are deleted once there are more than {@link Builder#maxFiles(int)} of them, but
  * never one that recovery from the oldest kept checkpoint still needs.
  *
  * <p>Durability: by default ({@link Durability#DURABLE_DECISIONS}) an entry is fsynced when it changes what

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every {@link #acquire} is granted and supersedes the current lease, whoever holds it, with the next epoch:
  * epochs strictly increase and are never reused within this instance (start from a persisted value with
- * {@link Builder#lastEpoch(Epoch)} to keep that promise across restarts). A lease may have a time to live
+ * {@link Builder#lastEpoch(Epoch)} or {@link #continueAfter(Epoch)} to keep that promise across restarts; a
+ * {@link dev.ha4j.core.runtime.HaRuntime} with a journal does the latter at start by itself). A lease may have a time to live
  * measured on an injected {@link Clock}; an expired lease is dropped and listeners are told the next time the
  * coordinator is used or {@link #checkExpiry()} is called (there is no timer thread). The holder keeps a lease
  * alive with {@link #renew(Lease)}; {@link dev.ha4j.core.runtime.HaRuntime} does not renew leases (a
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Calls never block beyond a short internal lock, so every deadline is honoured and an
  * interrupt is left untouched.
  */
-public final class InMemoryCoordinator implements Coordinator {
+public final class InMemoryCoordinator implements Coordinator, EpochFloor {
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryCoordinator.class);
 
     private final Clock clock;
@@ -217,6 +218,34 @@ public final class InMemoryCoordinator implements Coordinator {
     public Epoch lastEpoch() {
         synchronized (lock) {
             return Epoch.of(lastEpoch);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The current lease, if any, is kept: only later grants are affected.
+     */
+    @Override
+    public Epoch continueAfter(Epoch epoch) {
+        Objects.requireNonNull(epoch, "epoch");
+        synchronized (lock) {
+            if (epoch.value() > lastEpoch) {
+                LOG.info("continuing after {}: the next lease is granted a newer epoch", epoch);
+                lastEpoch = epoch.value();
+            }
+            return Epoch.of(lastEpoch);
+        }
+    }
+
+    /** Takes back a lease a previous run held (see {@link FileCoordinator}); its time to live starts again. */
+    void restore(Lease lease) {
+        synchronized (lock) {
+            if (lease.epoch().value() > lastEpoch) {
+                lastEpoch = lease.epoch().value();
+            }
+            current = lease;
+            expiresAt = ttl.map(t -> clock.instant().plus(t)).orElse(null);
         }
     }
 

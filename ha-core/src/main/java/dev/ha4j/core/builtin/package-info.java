@@ -3,7 +3,8 @@
  * dev.ha4j.core.builtin.ProcessServiceControl} (the service as a child process, with process-tree kill and
  * zombie-aware confirmation), {@link dev.ha4j.core.builtin.TcpConnectProbe} and {@link
  * dev.ha4j.core.builtin.CommandProbe} (OCF exit codes) as health probes, {@link
- * dev.ha4j.core.builtin.InMemoryCoordinator} for one JVM, and {@link dev.ha4j.core.builtin.LoggingNotifier}.
+ * dev.ha4j.core.builtin.InMemoryCoordinator} for one JVM, {@link dev.ha4j.core.builtin.FileCoordinator} for one
+ * manager whose epochs and lease outlive its JVM, and {@link dev.ha4j.core.builtin.LoggingNotifier}.
  * {@link dev.ha4j.core.builtin.CommandSpec} describes an external command for the first two.
  *
  * <p>All of them are thread-safe, honour deadlines, return expected failures as results, and pass the

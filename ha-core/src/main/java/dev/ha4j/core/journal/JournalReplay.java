@@ -4,6 +4,8 @@ import dev.ha4j.core.engine.ClusterState;
 import dev.ha4j.core.engine.Event;
 import dev.ha4j.core.engine.FailoverEngine;
 import dev.ha4j.core.engine.Transition;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +15,12 @@ import java.util.Optional;
  * the same commands, phase and reason for every entry. A journal may span several runs of a manager; each
  * {@link Event.Started} entry begins a run from a fresh engine, as the manager did. A mismatch means the configuration or the engine
  * version differs from the one that wrote the journal, or the journal was altered.
+ *
+ * <p>A rotated journal ({@link RotatingJournal}) may have lost the beginning of the run its oldest retained entry
+ * belongs to; the engine's state at that point is not recorded anywhere, so replay begins at the first
+ * {@link Event.Started} entry retained, and {@link #verify(FailoverEngine, Path)} checks the entries before it
+ * against the checkpoints instead: every checkpoint must equal the fold of the checkpoint before it and the
+ * entries between them.
  *
  * <p>Stateless and thread-safe.
  */
@@ -30,8 +38,12 @@ public final class JournalReplay {
     }
 
     /**
+     * Replays a journal's entries and compares every decision. Entries must follow each other without a gap;
+     * when the first one is not entry 1 (older ones were rotated away), replay begins at the first
+     * {@link Event.Started} entry.
+     *
      * @param engine an engine with the configuration the journal was written under
-     * @param entries the journal, from its first entry (the engine starts from its initial state)
+     * @param entries the journal, from its first retained entry
      * @return the first mismatch, or empty when the replay reproduces every decision
      * @throws NullPointerException if an argument is null
      */
@@ -39,7 +51,20 @@ public final class JournalReplay {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(entries, "entries");
         ClusterState state = engine.initialState();
+        boolean replaying = entries.isEmpty() || entries.get(0).seq() <= 1;
+        long expected = entries.isEmpty() ? 0 : entries.get(0).seq();
         for (JournalEntry e : entries) {
+            if (e.seq() != expected) {
+                return Optional.of(new Mismatch(e.seq(), "sequence: expected entry " + expected + ", found "
+                        + e.seq()));
+            }
+            expected++;
+            if (!replaying) {
+                if (!(e.event() instanceof Event.Started)) {
+                    continue;
+                }
+                replaying = true;
+            }
             Transition t = engine.apply(startOf(engine, state, e), e.event());
             if (!t.commands().equals(e.commands())) {
                 return Optional.of(new Mismatch(e.seq(), "commands: recorded " + e.commands() + ", replayed "
@@ -54,6 +79,57 @@ public final class JournalReplay {
                         + t.reason() + "'"));
             }
             state = t.state();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Verifies a {@link RotatingJournal}'s directory: replays its retained entries (see
+     * {@link #verify(FailoverEngine, List)}) and checks that every checkpoint equals the fold of the checkpoint
+     * before it (or of the journal's beginning) and the entries between them.
+     *
+     * @param engine an engine with the configuration the journal was written under
+     * @param directory the journal's directory
+     * @return the first mismatch, or empty
+     * @throws NullPointerException if an argument is null
+     * @throws java.io.UncheckedIOException if the directory cannot be read
+     */
+    public static Optional<Mismatch> verify(FailoverEngine engine, Path directory) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(directory, "directory");
+        List<JournalEntry> entries = RotatingJournal.read(directory);
+        Optional<Mismatch> replay = verify(engine, entries);
+        if (replay.isPresent() || entries.isEmpty()) {
+            return replay;
+        }
+        long first = entries.get(0).seq();
+        List<RecoveryState.Checkpoint> checkpoints = new ArrayList<>(RotatingJournal.checkpoints(directory));
+        RecoveryState fold = null;
+        if (first <= 1) {
+            fold = RecoveryState.empty();
+        }
+        int next = 0;
+        if (fold == null) {
+            while (next < checkpoints.size() && checkpoints.get(next).seq() < first - 1) {
+                next++;
+            }
+            if (next == checkpoints.size()) {
+                return Optional.empty();
+            }
+            fold = RecoveryState.from(checkpoints.get(next++));
+        }
+        for (JournalEntry e : entries) {
+            if (e.seq() <= fold.seq()) {
+                continue;
+            }
+            fold.apply(e);
+            while (next < checkpoints.size() && checkpoints.get(next).seq() <= e.seq()) {
+                RecoveryState.Checkpoint cp = checkpoints.get(next++);
+                if (cp.seq() == e.seq() && !cp.equals(fold.toCheckpoint())) {
+                    return Optional.of(new Mismatch(cp.seq(), "checkpoint: recorded " + cp + ", folded "
+                            + fold.toCheckpoint()));
+                }
+            }
         }
         return Optional.empty();
     }

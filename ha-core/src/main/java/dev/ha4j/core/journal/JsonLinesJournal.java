@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ha4j.core.internal.Json;
 import dev.ha4j.core.spi.Journal;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +20,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Journal} that appends one JSON object per line to a file, flushed after every entry so that a crash
- * loses at most the entry being written. {@link #read(Path)} tolerates a torn last line (a crash mid-write) and
- * reports any other malformed line with its number.
+ * A {@link Journal} that appends one JSON object per line to one file, never rotated (for months of decisions use
+ * {@link RotatingJournal}, whose segments are files of this format). Every entry is written to the operating
+ * system at once, so a crash of the manager loses nothing; by default ({@link RotatingJournal.Durability#DURABLE_DECISIONS})
+ * an entry that changes what recovery gives, and every manager start, is also fsynced before {@link #append}
+ * returns. {@link #read(Path)} tolerates a torn last line (power lost mid-write) and reports any other malformed
+ * line with its number; {@link #open(Path)} cuts a torn last line off so that later entries do not follow it.
  *
  * <p>Thread-safe: appends are serialised.
  */
 public final class JsonLinesJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesJournal.class);
     private final Path file;
-    private final BufferedWriter out;
+    private final FileChannel out;
+    private final RotatingJournal.Durability durability;
+    // Folded from the entries appended since opening: each run begins with a Started entry that carries what the
+    // previous run recovered, so the fold is exact from there on and tells which entries recovery relies on.
+    private final RecoveryState fold = RecoveryState.empty();
 
-    private JsonLinesJournal(Path file, BufferedWriter out) {
+    private JsonLinesJournal(Path file, FileChannel out, RotatingJournal.Durability durability) {
         this.file = file;
         this.out = out;
+        this.durability = durability;
     }
 
     /**
@@ -43,15 +52,31 @@ public final class JsonLinesJournal implements Journal {
      * @throws UncheckedIOException if the file cannot be opened
      */
     public static JsonLinesJournal open(Path file) {
+        return open(file, RotatingJournal.Durability.DURABLE_DECISIONS);
+    }
+
+    /**
+     * Opens {@code file} for appending, creating it (and its folders) if needed, and cutting off a torn last line.
+     *
+     * @param file the journal file
+     * @param durability which entries are fsynced before {@link #append} returns
+     * @return the journal
+     * @throws UncheckedIOException if the file cannot be opened
+     */
+    public static JsonLinesJournal open(Path file, RotatingJournal.Durability durability) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(durability, "durability");
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-            return new JsonLinesJournal(file, w);
+            if (Files.exists(file)) {
+                RotatingJournal.cutTornTail(file, new ArrayList<>());
+            }
+            FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
+            return new JsonLinesJournal(file, c, durability);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open journal '" + file + "': " + e.getMessage(), e);
         }
@@ -64,10 +89,23 @@ public final class JsonLinesJournal implements Journal {
 
     @Override
     public synchronized void append(JournalEntry entry) {
+        boolean durable = durability == RotatingJournal.Durability.EVERY_ENTRY
+                || entry.event() instanceof dev.ha4j.core.engine.Event.Started;
         try {
-            out.write(Json.mapper().writeValueAsString(entry));
-            out.write('\n');
-            out.flush();
+            durable |= fold.apply(entry);
+        } catch (RuntimeException e) {
+            LOG.error("journal {}: cannot fold entry {}: {}", file, entry.seq(), e.toString());
+            durable = true;
+        }
+        try {
+            ByteBuffer buf = ByteBuffer.wrap((Json.mapper().writeValueAsString(entry) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+            if (durable) {
+                out.force(false);
+            }
         } catch (IOException e) {
             LOG.error("cannot append to journal {}: {}", file, e.getMessage());
         }
@@ -75,23 +113,13 @@ public final class JsonLinesJournal implements Journal {
 
     @Override
     public synchronized List<JournalEntry> readAll() {
-        flush();
         return read(file);
     }
 
     /** Streams the file entry by entry, so that recovering from a long journal needs no room for all of it. */
     @Override
     public synchronized void forEach(Consumer<JournalEntry> action) {
-        flush();
         forEach(file, action);
-    }
-
-    private void flush() {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            LOG.warn("cannot flush journal {}: {}", file, e.getMessage());
-        }
     }
 
     /**

@@ -23,8 +23,11 @@ import dev.ha4j.core.engine.FailoverEngine;
 import dev.ha4j.core.engine.Observation;
 import dev.ha4j.core.engine.Timer;
 import dev.ha4j.core.engine.Transition;
+import dev.ha4j.core.builtin.EpochFloor;
+import dev.ha4j.core.journal.CheckpointedJournal;
 import dev.ha4j.core.journal.JournalEntry;
-import dev.ha4j.core.journal.JournalReplay;
+import dev.ha4j.core.journal.Recovery;
+import dev.ha4j.core.journal.RecoveryState;
 import dev.ha4j.core.spi.Coordinator;
 import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.core.spi.HealthProbe;
@@ -153,27 +156,38 @@ public final class HaRuntime implements AutoCloseable {
 
     /**
      * Reads what the previous run's journal says the engine must not forget (maintenance, a block, restarts,
-     * the highest epoch); runs on the event loop before the first event.
+     * the highest epoch) through {@link Recovery}, from the newest checkpoint when the journal keeps them; runs on
+     * the event loop before the first event. A coordinator that lives in this JVM is told the highest epoch, so
+     * that its first grant is newer than every epoch the journal saw.
      */
     private Optional<Event.Recovered> recover() {
         if (journal == null) {
             return Optional.empty();
         }
         try {
-            ClusterState[] last = {engine.initialState()};
-            long[] count = {0};
-            journal.forEach(entry -> {
-                last[0] = JournalReplay.next(engine, last[0], entry);
-                seq = entry.seq();
-                count[0]++;
-            });
-            if (count[0] == 0) {
+            Recovery recovery = Recovery.of(journal);
+            RecoveryState folded = recovery.state();
+            seq = folded.seq();
+            if (folded.entries() == 0) {
                 return Optional.empty();
             }
-            Event.Recovered r = Event.Recovered.from(last[0]);
-            LOG.info("recovered from {} journal entries: maintenance until {}, blocked: {}, {} restart(s) counting",
-                    count[0], r.maintenanceUntil().orElse(null), r.blockedReason().orElse("no"),
-                    r.restarts().size());
+            RecoveryState.Adjusted adjusted = folded.toRecovered(config.nodes());
+            Event.Recovered r = adjusted.recovered();
+            if (coordinator instanceof EpochFloor floor) {
+                floor.continueAfter(r.highestEpoch());
+            }
+            recovery.notes().forEach(n -> LOG.warn("journal recovery: {}", n));
+            if (adjusted.configurationChanged()) {
+                LOG.warn("journal recovery: {}", adjusted.note());
+                if (journal instanceof CheckpointedJournal c) {
+                    c.checkpoint(adjusted.note());
+                }
+            }
+            LOG.info("recovered from {} journal entries ({}): maintenance until {}, blocked: {}, {} restart(s)"
+                    + " counting, highest epoch {}", recovery.entriesRead(), recovery.checkpointSeq()
+                    .map(s -> "after the checkpoint at " + s).orElse("the whole journal"),
+                    r.maintenanceUntil().orElse(null), r.blockedReason().orElse("no"), r.restarts().size(),
+                    r.highestEpoch());
             return Optional.of(r);
         } catch (RuntimeException e) {
             LOG.error("cannot recover from the journal ({}); starting without its memory", e.toString());

@@ -73,4 +73,19 @@ class JsonLinesJournalTest {
         assertThatThrownBy(() -> JsonLinesJournal.read(file)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("line 2 is malformed");
     }
+
+    @Test
+    void entriesAfterATornLineAreStillReadable() throws Exception {
+        Path file = dir.resolve("journal.jsonl");
+        try (JsonLinesJournal j = JsonLinesJournal.open(file)) {
+            j.append(entry(1));
+        }
+        Files.writeString(file, "{\"seq\":2,\"at\":\"2026-01-01T00:0", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        // The manager restarts after the crash and appends: the torn line must not end up in the middle.
+        try (JsonLinesJournal j = JsonLinesJournal.open(file)) {
+            j.append(entry(2));
+        }
+        assertThat(JsonLinesJournal.read(file)).containsExactly(entry(1), entry(2));
+    }
 }

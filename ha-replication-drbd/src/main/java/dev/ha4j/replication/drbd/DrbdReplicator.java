@@ -172,7 +172,7 @@ public final class DrbdReplicator implements Replicator {
             why = ev.describe();
         }
         if (ev.timedOut() || d.passed() || Thread.currentThread().isInterrupted() || ev.exitCode() == CommandResult.NO_EXIT
-                || ev.exitCode() == SshCommandRunner.SSH_ERROR && r instanceof SshCommandRunner) {
+                || ev.exitCode() == SshCommandRunner.SSH_ERROR) {
             return new Read(null, false, why, ev);
         }
         CommandResult js = r.run(List.of(drbdsetup, "status", "--json", resource), d.left());
@@ -432,8 +432,7 @@ public final class DrbdReplicator implements Replicator {
         highestEpoch.accumulateAndGet(epoch.value(), Math::max);
         CommandRunner r = runner(peer);
         CommandResult c = r.run(adm("outdate", resource), d.left());
-        if (c.timedOut() || c.exitCode() == CommandResult.NO_EXIT
-                || c.exitCode() == SshCommandRunner.SSH_ERROR && r instanceof SshCommandRunner) {
+        if (c.timedOut() || c.exitCode() == CommandResult.NO_EXIT || c.exitCode() == SshCommandRunner.SSH_ERROR) {
             return fail(c, "cannot reach " + peer + " to outdate it (" + c.describe() + "): fence it instead");
         }
         Read after = read(peer, d);
@@ -511,13 +510,15 @@ public final class DrbdReplicator implements Replicator {
     }
 
     /**
-     * Waits until every volume on {@code node} is UpToDate and no peer volume is resynchronising, following
+     * Waits until every volume on {@code node} is UpToDate, every peer is Connected and no peer volume is
+     * resynchronising (in sync, not merely up to date alone), following
      * {@code drbdsetup events2 RES} (no polling), and reports the resync progress as it changes.
      *
      * @param node the node
      * @param timeout the deadline
      * @param progress told every change of progress; may be a no-op
-     * @return OK when up to date; TIMED_OUT with the last progress at the deadline
+     * @return OK when in sync; TIMED_OUT with the last progress at the deadline; FAILED on a split-brain helper
+     *     call
      */
     public OpResult waitUpToDate(NodeId node, Duration timeout, Consumer<SyncProgress> progress) {
         Objects.requireNonNull(progress, "progress");
@@ -540,6 +541,11 @@ public final class DrbdReplicator implements Replicator {
                 return false;
             }
             summary[0] = s.get().summary();
+            if (s.get().splitBrainHelperCalled()) {
+                splitBrain.put(node, true);
+                bad[0] = Refusal.SPLIT_BRAIN + ": DRBD called its split-brain helper (" + summary[0] + ")";
+                return true;
+            }
             OptionalDouble done = s.get().syncProgress();
             if (done.isPresent() && done.getAsDouble() != last[0]) {
                 last[0] = done.getAsDouble();
@@ -563,7 +569,8 @@ public final class DrbdReplicator implements Replicator {
     }
 
     private static boolean upToDate(DrbdResourceState s) {
-        return s.allUpToDate() && s.connections().stream().flatMap(c -> c.peerDevices().stream())
+        return s.allUpToDate() && s.connections().stream().allMatch(c -> "Connected".equals(c.state()))
+                && s.connections().stream().flatMap(c -> c.peerDevices().stream())
                 .noneMatch(p -> p.replication().startsWith("Sync") || p.replication().startsWith("PausedSync")
                         || p.replication().startsWith("StartingSync") || p.replication().startsWith("WF"));
     }

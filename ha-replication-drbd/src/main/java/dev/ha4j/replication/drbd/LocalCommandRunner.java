@@ -78,7 +78,19 @@ public final class LocalCommandRunner implements CommandRunner {
     }
 
     private Process start(List<String> all) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(all);
+        List<String> cmd = new ArrayList<>(all);
+        String path = environment.get("PATH");
+        if (path != null && !cmd.get(0).contains("/")) {
+            // ProcessBuilder looks a program up on this JVM's PATH, not on the one given to the child.
+            for (String d : path.split(":")) {
+                java.io.File f = new java.io.File(d.isEmpty() ? "." : d, cmd.get(0));
+                if (f.isFile() && f.canExecute()) {
+                    cmd.set(0, f.getPath());
+                    break;
+                }
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(environment);
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -208,10 +208,17 @@ public final class DrbdStandIn {
         return Files.exists(state.resolve(node).resolve("splitbrain"));
     }
 
-    /** Cuts the replication link: both connections go Connecting and the peers' roles become Unknown. */
+    /**
+     * Cuts the replication link: both connections go Connecting, the peers' roles become Unknown, and a Primary
+     * counts as writing apart (a later meeting with a peer that was promoted too is a split brain).
+     */
     public void partition() {
         write(state.resolve("net"), "down\n");
         for (String n : List.of(node0, node1)) {
+            if ("Primary".equals(get(n, "role"))) {
+                // a Primary cut off keeps writing: its data diverges from the peer's
+                flag(n, "diverged", true);
+            }
             if ("Connected".equals(get(n, "conn")) || get(n, "conn") == null) {
                 set(n, "conn", "Connecting");
             }
@@ -262,7 +269,7 @@ public final class DrbdStandIn {
      */
     public int run(String node, String... command) {
         check(node);
-        ProcessBuilder pb = new ProcessBuilder(List.of("bash", script.toString()));
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of("bash", script.toString())));
         pb.command().addAll(List.of(command));
         pb.environment().putAll(environment(node));
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);

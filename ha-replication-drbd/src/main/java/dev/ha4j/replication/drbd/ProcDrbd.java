@@ -49,6 +49,31 @@ public final class ProcDrbd {
             Objects.requireNonNull(synced, "synced");
         }
 
+        /**
+         * Reads this minor as the SPI's status, read-only (8.4 is not driven by this module): role from
+         * {@code ro:}, consistency from {@code ds:} (UpToDate, Outdated/Consistent, Inconsistent/Diskless,
+         * otherwise unknown), with the connection state and resync progress in the detail.
+         *
+         * @return the status
+         */
+        public dev.ha4j.core.ReplicaStatus status() {
+            dev.ha4j.core.ReplicaRole r = switch (role) {
+                case "Primary" -> dev.ha4j.core.ReplicaRole.PRIMARY;
+                case "Secondary" -> dev.ha4j.core.ReplicaRole.SECONDARY;
+                default -> unconfigured() ? dev.ha4j.core.ReplicaRole.SECONDARY : dev.ha4j.core.ReplicaRole.UNKNOWN;
+            };
+            dev.ha4j.core.Consistency c = switch (disk) {
+                case "UpToDate" -> dev.ha4j.core.Consistency.UP_TO_DATE;
+                case "Outdated", "Consistent" -> dev.ha4j.core.Consistency.OUTDATED;
+                case "Inconsistent", "Diskless", "Failed", "Attaching", "Negotiating" -> dev.ha4j.core.Consistency.INCONSISTENT;
+                default -> dev.ha4j.core.Consistency.UNKNOWN;
+            };
+            String detail = "minor " + minor + " cs:" + connection + " ro:" + role + "/" + peerRole + " ds:" + disk + "/"
+                    + peerDisk + (synced.isPresent() ? String.format(java.util.Locale.ROOT, " sync'ed %.1f%%",
+                    synced.getAsDouble()) : "") + (stalled ? " stalled" : "");
+            return new dev.ha4j.core.ReplicaStatus(r, c, detail);
+        }
+
         /** @return whether the minor is not configured */
         public boolean unconfigured() {
             return "Unconfigured".equals(connection);

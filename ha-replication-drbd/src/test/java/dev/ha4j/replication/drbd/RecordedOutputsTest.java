@@ -190,6 +190,10 @@ class RecordedOutputsTest {
         assertThat(m.get(3).peerDisk()).isEqualTo("DUnknown");
         assertThat(m.get(4).disk()).isEqualTo("Diskless");
         assertThat(m.get(5).connection()).isEqualTo("StandAlone");
+        assertThat(m.get(0).status().role()).isEqualTo(ReplicaRole.PRIMARY);
+        assertThat(m.get(0).status().consistency()).isEqualTo(Consistency.UP_TO_DATE);
+        assertThat(m.get(4).status().consistency()).isEqualTo(Consistency.INCONSISTENT);
+        assertThat(m.get(2).status().role()).isEqualTo(ReplicaRole.SECONDARY);
         List<ProcDrbd.Minor> sync = ProcDrbd.parse(Lab.read("v84-proc-drbd/ganeti-proc_drbd84_sync.txt"));
         assertThat(sync.get(2).synced()).hasValue(68.5);
         assertThat(sync.get(2).peerDisk()).isEqualTo("Inconsistent");

@@ -272,7 +272,8 @@ public final class DrbdReplicator implements Replicator {
             // Primary and cut off: a peer that is Primary too is a split brain that neither side sees alone.
             for (NodeId other : runners.keySet()) {
                 if (!other.equals(node) && !d.passed()) {
-                    Read o = read(other, d);
+                    // at most half the time left: an unreachable peer must not eat the whole status deadline
+                    Read o = read(other, new Deadline(d.left().dividedBy(2)));
                     if (o.ok() && !o.down() && o.state().isPrimary()) {
                         LOG.error("{}: {} and {} are both Primary: split brain", name(), node, other);
                         return new ReplicaStatus(ReplicaRole.PRIMARY, Consistency.SPLIT_BRAIN, s.detail()
@@ -351,6 +352,10 @@ public final class DrbdReplicator implements Replicator {
         if (force && !s.promotable()) {
             LOG.warn("{}: FORCED promotion on {} under {} of data that is not up to date ({}), by operator request",
                     name(), node, epoch, s.summary());
+        }
+        if (d.passed()) {
+            return new DrbdResult(OpResult.timedOut("the deadline passed before drbdadm primary could run; nothing"
+                    + " was changed"), Optional.empty(), Optional.empty(), Optional.of(s));
         }
         CommandResult c = runner(node).run(force ? adm("primary", "--force", resource) : adm("primary", resource),
                 d.left());
@@ -431,6 +436,9 @@ public final class DrbdReplicator implements Replicator {
         }
         highestEpoch.accumulateAndGet(epoch.value(), Math::max);
         CommandRunner r = runner(peer);
+        if (d.passed()) {
+            return OpResult.timedOut("no time left to outdate " + peer);
+        }
         CommandResult c = r.run(adm("outdate", resource), d.left());
         if (c.timedOut() || c.exitCode() == CommandResult.NO_EXIT || c.exitCode() == SshCommandRunner.SSH_ERROR) {
             return fail(c, "cannot reach " + peer + " to outdate it (" + c.describe() + "): fence it instead");

@@ -15,6 +15,8 @@ import dev.ha4j.core.ProbeResult;
 import dev.ha4j.core.ReplicaRole;
 import dev.ha4j.core.ReplicaStatus;
 import dev.ha4j.core.RunState;
+import dev.ha4j.core.builtin.FencingLevel;
+import dev.ha4j.core.builtin.ReplicaSet;
 import dev.ha4j.core.config.ClusterConfig;
 import dev.ha4j.core.engine.ClusterState;
 import dev.ha4j.core.engine.Command;
@@ -51,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +89,9 @@ public final class HaRuntime implements AutoCloseable {
     private final Clock clock;
     private final HealthProbe probe;
     private final ServiceControl control;
-    private final Map<String, List<Fencer>> fencers;
-    private final List<Replicator> replicators;
+    private final Map<String, FencingLevel> fencingLevels;
+    // The data set: every replicator promoted together or none; null when no replicator is configured.
+    private final ReplicaSet dataSet;
     private final RequestRouter router;
     private final Coordinator coordinator;
     private final List<Notifier> notifiers;
@@ -112,10 +116,25 @@ public final class HaRuntime implements AutoCloseable {
         this.clock = scheduler.clock();
         this.probe = b.probe;
         this.control = b.control;
-        Map<String, List<Fencer>> f = new LinkedHashMap<>();
-        b.fencers.forEach((k, v) -> f.put(k, List.copyOf(v)));
-        this.fencers = Map.copyOf(f);
-        this.replicators = List.copyOf(b.replicators);
+        // Deadlines inside the composites run on the scheduler's time, which is virtual in the testkit.
+        LongSupplier ticker = ownsScheduler ? System::nanoTime : () -> {
+            Instant t = clock.instant();
+            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        };
+        Map<String, FencingLevel> f = new LinkedHashMap<>();
+        b.fencers.forEach((level, devices) -> {
+            FencingLevel.Builder lb = FencingLevel.builder().name(level).ticker(ticker);
+            devices.forEach(lb::device);
+            f.put(level, lb.build());
+        });
+        this.fencingLevels = Map.copyOf(f);
+        if (b.replicators.isEmpty()) {
+            this.dataSet = null;
+        } else {
+            ReplicaSet.Builder rb = ReplicaSet.builder().name("data").ticker(ticker);
+            b.replicators.forEach(rb::replicator);
+            this.dataSet = rb.build();
+        }
         this.router = b.router;
         this.coordinator = b.coordinator;
         this.notifiers = List.copyOf(b.notifiers);
@@ -373,12 +392,14 @@ public final class HaRuntime implements AutoCloseable {
                     },
                     why -> at -> new Event.ReplicaObserved(at, r.id(), r.node(), ReplicaStatus.unknown("check " + why)));
         } else if (c instanceof Command.Promote p) {
-            action(c, p.node(), p.timeout(), () -> promoteAll(p));
+            action(c, p.node(), p.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
+                    : dataSet.promote(p.node(), p.epoch(), p.force(), p.timeout()));
         } else if (c instanceof Command.Demote d) {
-            action(c, d.node(), d.timeout(), () -> eachReplicator(rep -> rep.demote(d.node(), d.epoch(), d.timeout())));
+            action(c, d.node(), d.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
+                    : dataSet.demote(d.node(), d.epoch(), d.timeout()));
         } else if (c instanceof Command.OutdatePeer o) {
-            action(c, o.peer(), o.timeout(),
-                    () -> eachReplicator(rep -> rep.outdatePeer(o.peer(), o.epoch(), o.timeout())));
+            action(c, o.peer(), o.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
+                    : dataSet.outdatePeer(o.peer(), o.epoch(), o.timeout()));
         } else if (c instanceof Command.Route r) {
             action(c, r.node(), r.timeout(), () -> router == null ? OpResult.ok("no router configured")
                     : router.route(r.node(), r.epoch(), r.timeout()));
@@ -518,96 +539,18 @@ public final class HaRuntime implements AutoCloseable {
     }
 
     private FenceResult fence(NodeId node, String level, Duration timeout) {
-        List<Fencer> devices = fencers.getOrDefault(level, List.of());
-        if (devices.isEmpty()) {
+        FencingLevel devices = fencingLevels.get(level);
+        if (devices == null) {
             return FenceResult.failed(Outcome.FAILED, PowerState.UNKNOWN, "no fencer configured for level " + level);
         }
-        Instant deadline = now().plus(timeout);
-        FenceResult last = null;
-        for (Fencer f : devices) {
-            Duration left = Duration.between(now(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                return FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "level " + level
-                        + " ran out of time before every device was off");
-            }
-            last = f.fence(node, FenceAction.OFF, left);
-            if (last == null || !last.isVerifiedOff()) {
-                return last == null ? FenceResult.failed(Outcome.FAILED, PowerState.UNKNOWN, "fencer returned null")
-                        : last;
-            }
-        }
-        return last;
+        return devices.fence(node, FenceAction.OFF, timeout);
     }
 
     private ReplicaStatus replicaStatus(NodeId node, Duration timeout) {
-        if (replicators.isEmpty()) {
+        if (dataSet == null) {
             return new ReplicaStatus(ReplicaRole.UNKNOWN, Consistency.UP_TO_DATE, "no replicator configured");
         }
-        ReplicaRole role = null;
-        Consistency worst = Consistency.UP_TO_DATE;
-        StringBuilder detail = new StringBuilder();
-        for (Replicator r : replicators) {
-            ReplicaStatus s = r.status(node, timeout);
-            if (s == null) {
-                s = ReplicaStatus.unknown("replicator returned null");
-            }
-            role = role == null || role == s.role() ? s.role() : ReplicaRole.UNKNOWN;
-            if (rank(s.consistency()) > rank(worst)) {
-                worst = s.consistency();
-            }
-            detail.append(detail.length() == 0 ? "" : ", ").append(r.name()).append('=').append(s.role()).append('/')
-                    .append(s.consistency());
-        }
-        return new ReplicaStatus(role, worst, detail.toString());
-    }
-
-    private static int rank(Consistency c) {
-        return switch (c) {
-            case UP_TO_DATE -> 0;
-            case OUTDATED -> 1;
-            case UNKNOWN -> 2;
-            case INCONSISTENT -> 3;
-            case SPLIT_BRAIN -> 4;
-        };
-    }
-
-    private OpResult promoteAll(Command.Promote p) {
-        List<Replicator> promoted = new ArrayList<>();
-        for (Replicator r : replicators) {
-            OpResult res = r.promote(p.node(), p.epoch(), p.force(), p.timeout());
-            if (res == null || !res.isOk()) {
-                // All or none: a data set half promoted is worse than one not promoted at all.
-                StringBuilder undo = new StringBuilder();
-                for (Replicator done : promoted) {
-                    undo.append(", demoted ").append(done.name()).append(": ")
-                            .append(done.demote(p.node(), p.timeout()));
-                }
-                return new OpResult(res == null ? Outcome.FAILED : res.outcome(), r.name() + ": "
-                        + (res == null ? "returned null" : res.detail()) + undo);
-            }
-            promoted.add(r);
-        }
-        return OpResult.ok(replicators.isEmpty() ? "no replicator configured" : "promoted " + promoted.size()
-                + " replicator(s)");
-    }
-
-    private OpResult eachReplicator(Function<Replicator, OpResult> op) {
-        if (replicators.isEmpty()) {
-            return OpResult.ok("no replicator configured");
-        }
-        OpResult worst = OpResult.ok();
-        StringBuilder detail = new StringBuilder();
-        for (Replicator r : replicators) {
-            OpResult res = op.apply(r);
-            if (res == null) {
-                res = OpResult.failed("returned null");
-            }
-            detail.append(detail.length() == 0 ? "" : ", ").append(r.name()).append(": ").append(res);
-            if (!res.isOk() && worst.isOk()) {
-                worst = res;
-            }
-        }
-        return new OpResult(worst.outcome(), detail.toString());
+        return dataSet.status(node, timeout);
     }
 
     /**

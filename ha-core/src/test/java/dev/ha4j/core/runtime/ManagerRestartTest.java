@@ -97,7 +97,7 @@ class ManagerRestartTest {
     @Test
     void aRotatingJournalAdoptsAfterEveryRestartAndReplaysAcrossRotatedFiles() throws Exception {
         Path journal = dir.resolve("journal");
-        restartAfterFailoversAdopts(d -> RotatingJournal.builder().directory(d).maxFileBytes(8 * 1024).maxFiles(2)
+        restartAfterFailoversAdopts(d -> RotatingJournal.builder().directory(d).maxFileBytes(16 * 1024).maxFiles(2)
                 .checkpointEvery(20).build(), journal);
         List<JournalEntry> retained = RotatingJournal.read(journal);
         assertThat(retained.get(0).seq()).as("older files were rotated away").isGreaterThan(1);

@@ -50,6 +50,13 @@ public final class RecoveryState {
     private String blockedReason;
     private List<Restart> restarts = new ArrayList<>();
     private SortedSet<NodeId> nodes = new TreeSet<>();
+    /** Starts and promotions of the current run not answered yet, by id. */
+    private java.util.Map<Long, Command> open = new java.util.LinkedHashMap<>();
+    /**
+     * Starts and promotions an earlier run never saw answered, by node: the service might run there until the
+     * node is seen stopped, fenced or running (adopted). Handed to the engine as outstanding (invariant 9).
+     */
+    private java.util.Map<NodeId, Command> doubts = new java.util.LinkedHashMap<>();
 
     /**
      * One restart in place that counts against the escalation window.
@@ -93,6 +100,12 @@ public final class RecoveryState {
         s.blockedReason = checkpoint.blockedReason().orElse(null);
         s.restarts = new ArrayList<>(checkpoint.restarts());
         s.nodes = new TreeSet<>(checkpoint.nodes());
+        for (Command c : checkpoint.outstanding()) {
+            s.open.put(c.id(), c);
+        }
+        for (Command c : checkpoint.doubts()) {
+            s.doubts.put(nodeOf(c), c);
+        }
         return s;
     }
 
@@ -111,12 +124,22 @@ public final class RecoveryState {
      */
     public boolean apply(JournalEntry e) {
         Objects.requireNonNull(e, "e");
-        Event.Recovered before = toRecovered();
+        Event.Recovered before = durable();
         seq = e.seq();
         lastAt = e.at();
         entries++;
         Event ev = e.event();
+        if (ev instanceof Event.Result r) {
+            settle(r);
+        }
         if (ev instanceof Event.Started s) {
+            // What the previous run left unanswered stays in doubt until a node is seen stopped, fenced or
+            // running; answers to it can no longer arrive.
+            for (Command c : open.values()) {
+                doubt(c);
+            }
+            open.clear();
+            s.recovered().ifPresent(r -> r.outstanding().forEach(this::doubt));
             // The engine begins every run afresh from what the previous run's journal said.
             maintenanceUntil = null;
             maintenanceTimerId = 0;
@@ -168,11 +191,51 @@ public final class RecoveryState {
             // Every block is notified with its reason; a Started entry re-notifies the recovered one, reworded.
             blockedReason = blockNotified;
         }
-        return !before.equals(toRecovered());
+        return !before.equals(durable());
+    }
+
+    /**
+     * What must survive a crash: recovery without the next command id, which grows with every probe. Ids need
+     * not be durable: a dead manager's calls cannot answer its successor.
+     */
+    private Event.Recovered durable() {
+        Event.Recovered r = toRecovered();
+        return new Event.Recovered(r.maintenanceUntil(), r.blockedReason(), r.restarts(), r.highestEpoch(), 0,
+                r.outstanding());
+    }
+
+    private static NodeId nodeOf(Command c) {
+        return c instanceof Command.StartService s ? s.node() : ((Command.Promote) c).node();
+    }
+
+    private void doubt(Command c) {
+        if (c instanceof Command.StartService || c instanceof Command.Promote) {
+            doubts.put(nodeOf(c), c);
+        }
+    }
+
+    /** An answer settles its command, and a node seen stopped, fenced or running is no longer in doubt. */
+    private void settle(Event.Result r) {
+        open.remove(r.commandId());
+        if (r instanceof Event.StateObserved so && so.state() == dev.ha4j.core.RunState.STOPPED) {
+            doubts.remove(so.node());
+        } else if (r instanceof Event.FenceCompleted f && f.result().isVerifiedOff()) {
+            doubts.remove(f.node());
+        } else if (r instanceof Event.Observed o) {
+            o.observation().services().forEach((n, st) -> {
+                if (st == dev.ha4j.core.RunState.RUNNING) {
+                    doubts.remove(n);
+                }
+            });
+        }
     }
 
     private void fold(Command c, JournalEntry e) {
         nextCommandId = Math.max(nextCommandId, c.id() + 1);
+        if (c instanceof Command.StartService || c instanceof Command.Promote) {
+            // Only these can leave a service running or a replica primary behind an unanswered call.
+            open.put(c.id(), c);
+        }
         if (c instanceof Command.ArmTimer a && a.timer() == Timer.MAINTENANCE_END) {
             maintenanceUntil = a.at();
             maintenanceTimerId = a.id();
@@ -257,7 +320,14 @@ public final class RecoveryState {
         List<Instant> times = new ArrayList<>(restarts.size());
         restarts.forEach(r -> times.add(r.at()));
         return new Event.Recovered(Optional.ofNullable(maintenanceUntil), Optional.ofNullable(blockedReason), times,
-                highestEpoch);
+                highestEpoch, nextCommandId, outstanding());
+    }
+
+    /** @return the commands recovery hands to the engine as never answered: this run's and earlier doubts */
+    public List<Command> outstanding() {
+        List<Command> all = new ArrayList<>(doubts.values());
+        all.addAll(open.values());
+        return all;
     }
 
     /**
@@ -313,7 +383,7 @@ public final class RecoveryState {
         String blocked = blockedReason == null || removed.isEmpty() ? blockedReason
                 : blockedReason + " (recorded before the node list changed: " + removed + " no longer configured)";
         Event.Recovered r = new Event.Recovered(Optional.ofNullable(maintenanceUntil), Optional.ofNullable(blocked),
-                kept, highestEpoch);
+                kept, highestEpoch, nextCommandId, outstanding());
         return new Adjusted(r, List.copyOf(removed), List.copyOf(added), note.toString());
     }
 
@@ -338,7 +408,8 @@ public final class RecoveryState {
     public Checkpoint toCheckpoint() {
         return new Checkpoint(Checkpoint.FORMAT, seq, Optional.ofNullable(lastAt), entries, highestEpoch,
                 nextCommandId, Optional.ofNullable(maintenanceUntil), maintenanceTimerId,
-                Optional.ofNullable(blockedReason), restarts, List.copyOf(nodes));
+                Optional.ofNullable(blockedReason), restarts, List.copyOf(nodes), List.copyOf(open.values()),
+                List.copyOf(doubts.values()));
     }
 
     @Override
@@ -363,10 +434,13 @@ public final class RecoveryState {
      * @param blockedReason why the cluster is blocked, if it is
      * @param restarts the restarts remembered
      * @param nodes the nodes the run talked about
+     * @param outstanding the commands of the current run not answered yet
+     * @param doubts starts and promotions an earlier run never saw answered, one per node
      */
     public record Checkpoint(int format, long seq, Optional<Instant> at, long entries, Epoch highestEpoch,
             long nextCommandId, Optional<Instant> maintenanceUntil, long maintenanceTimerId,
-            Optional<String> blockedReason, List<Restart> restarts, List<NodeId> nodes) {
+            Optional<String> blockedReason, List<Restart> restarts, List<NodeId> nodes, List<Command> outstanding,
+            List<Command> doubts) {
         /** The format written today. */
         public static final int FORMAT = 1;
 
@@ -380,7 +454,8 @@ public final class RecoveryState {
                 @JsonProperty("maintenanceUntil") Optional<Instant> maintenanceUntil,
                 @JsonProperty("maintenanceTimerId") long maintenanceTimerId,
                 @JsonProperty("blockedReason") Optional<String> blockedReason,
-                @JsonProperty("restarts") List<Restart> restarts, @JsonProperty("nodes") List<NodeId> nodes) {
+                @JsonProperty("restarts") List<Restart> restarts, @JsonProperty("nodes") List<NodeId> nodes,
+                @JsonProperty("outstanding") List<Command> outstanding, @JsonProperty("doubts") List<Command> doubts) {
             if (format != FORMAT) {
                 throw new IllegalArgumentException("checkpoint format " + format + " is unknown: expected " + FORMAT);
             }
@@ -399,6 +474,14 @@ public final class RecoveryState {
             this.blockedReason = blockedReason == null ? Optional.empty() : blockedReason;
             this.restarts = List.copyOf(Objects.requireNonNull(restarts, "restarts"));
             this.nodes = List.copyOf(Objects.requireNonNull(nodes, "nodes"));
+            // Checkpoints written before these were journaled have neither.
+            this.outstanding = outstanding == null ? List.of() : List.copyOf(outstanding);
+            this.doubts = doubts == null ? List.of() : List.copyOf(doubts);
+            for (Command c : this.doubts) {
+                if (!(c instanceof Command.StartService) && !(c instanceof Command.Promote)) {
+                    throw new IllegalArgumentException("checkpoint doubt " + c + " is not a start or a promotion");
+                }
+            }
         }
     }
 }

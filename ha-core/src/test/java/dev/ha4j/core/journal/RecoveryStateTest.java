@@ -78,4 +78,25 @@ class RecoveryStateTest {
         assertThat(RecoveryState.from(back).toRecovered()).isEqualTo(s.toRecovered());
         assertThat(s.nextCommandId()).isEqualTo(12);
     }
+
+    @Test
+    void anUnansweredStartIsHandedToTheNextRunsUntilTheNodeIsSeenStopped() throws Exception {
+        RecoveryState s = RecoveryState.empty();
+        Command.StartService start = new Command.StartService(7, B, Epoch.of(2), java.time.Duration.ofSeconds(3));
+        s.apply(new JournalEntry(1, T, new Event.Started(T), Phase.RECONCILING, List.of(start), "starting b"));
+        assertThat(s.toRecovered().outstanding()).containsExactly(start);
+        assertThat(s.toRecovered().nextCommandId()).isEqualTo(8);
+        // The manager dies; the next run starts, and the start is still in doubt for the run after it.
+        Event.Started second = new Event.Started(T.plusSeconds(5), Optional.of(s.toRecovered()));
+        s.apply(new JournalEntry(2, T.plusSeconds(5), second, Phase.RECONCILING,
+                List.of(new Command.Observe(8, java.time.Duration.ofSeconds(1))), "restarted"));
+        assertThat(s.toRecovered().outstanding()).containsExactly(start);
+        // Through a checkpoint too.
+        RecoveryState.Checkpoint back = Json.mapper().readValue(Json.mapper().writeValueAsString(s.toCheckpoint()),
+                RecoveryState.Checkpoint.class);
+        assertThat(RecoveryState.from(back).toRecovered().outstanding()).containsExactly(start);
+        s.apply(new JournalEntry(3, T.plusSeconds(6), new Event.StateObserved(T.plusSeconds(6), 9, B,
+                RunState.STOPPED), Phase.STARTING, List.of(), "b confirmed stopped"));
+        assertThat(s.toRecovered().outstanding()).isEmpty();
+    }
 }

@@ -56,7 +56,8 @@ public final class EventPublisher {
         for (Consumer<RuntimeEvent> l : listeners) {
             try {
                 l.accept(e);
-            } catch (RuntimeException ex) {
+            } catch (Throwable ex) {
+                // A listener runs on the event loop: whatever it throws, even an Error, must not stop the loop.
                 LOG.warn("a runtime listener failed on {}", e.getClass().getSimpleName(), ex);
             }
         }

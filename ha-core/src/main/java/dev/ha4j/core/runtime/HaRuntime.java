@@ -106,6 +106,8 @@ public final class HaRuntime implements AutoCloseable {
     private ClusterState state;
     private long seq;
     private final Map<Timer, Cancellable> timers = new EnumMap<>(Timer.class);
+    /** SPI calls that have not returned yet, by SPI and node, with when they began. */
+    private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private volatile StatusSnapshot snapshot;
 
     private HaRuntime(Builder b) {
@@ -218,10 +220,12 @@ public final class HaRuntime implements AutoCloseable {
      * Asks for a planned switchover to {@code target}; refused (and notified) unless the cluster is RUNNING.
      *
      * @param target the node to make active
+     * @throws IllegalArgumentException if {@code target} is not a node of the cluster
      * @throws IllegalStateException if the runtime is closed
      */
     public void switchover(NodeId target) {
         Objects.requireNonNull(target, "target");
+        requireNode("switchover target", target);
         checkOpen();
         post(() -> new Event.SwitchoverRequested(now(), target));
     }
@@ -230,11 +234,16 @@ public final class HaRuntime implements AutoCloseable {
      * Switches maintenance on for {@code duration} (at most the policy's maximum; zero means the maximum) or off.
      *
      * @param on on or off
-     * @param duration how long
+     * @param duration how long; ignored when switching off
+     * @throws IllegalArgumentException if {@code duration} is negative
      * @throws IllegalStateException if the runtime is closed
      */
     public void maintenance(boolean on, Duration duration) {
         Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("maintenance duration " + duration + " must not be negative (zero"
+                    + " means the policy's maximum, " + config.policy().maxMaintenance() + ")");
+        }
         checkOpen();
         post(() -> new Event.MaintenanceRequested(now(), on, duration));
     }
@@ -242,11 +251,14 @@ public final class HaRuntime implements AutoCloseable {
     /**
      * Clears the failure history and any block.
      *
-     * @param forcePromote a node whose stale replica may be promoted (recorded), or empty
+     * @param forcePromote a node whose stale replica may be promoted (recorded), or empty; the force is used up
+     *     by the next promotion of that node and expires after the policy's maximum maintenance time
+     * @throws IllegalArgumentException if {@code forcePromote} names a node that is not in the cluster
      * @throws IllegalStateException if the runtime is closed
      */
     public void clearFailures(Optional<NodeId> forcePromote) {
         Objects.requireNonNull(forcePromote, "forcePromote");
+        forcePromote.ifPresent(n -> requireNode("node to force", n));
         checkOpen();
         post(() -> new Event.ClearRequested(now(), forcePromote));
     }
@@ -257,12 +269,14 @@ public final class HaRuntime implements AutoCloseable {
      * @param node the node it concerns
      * @param result the verdict
      * @param source who reports it
+     * @throws IllegalArgumentException if {@code node} is not a node of the cluster
      * @throws IllegalStateException if the runtime is closed
      */
     public void report(NodeId node, ProbeResult result, String source) {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(source, "source");
+        requireNode("reported node", node);
         checkOpen();
         post(() -> new Event.VerdictReported(now(), node, result, source));
     }
@@ -270,6 +284,13 @@ public final class HaRuntime implements AutoCloseable {
     /** @return the latest status; cheap, callable from any thread */
     public StatusSnapshot status() {
         return snapshot;
+    }
+
+    private void requireNode(String what, NodeId node) {
+        if (!config.contains(node)) {
+            throw new IllegalArgumentException(what + " " + node + " is not a node of cluster " + config.name() + " "
+                    + config.nodes());
+        }
     }
 
     private void checkOpen() {
@@ -297,7 +318,13 @@ public final class HaRuntime implements AutoCloseable {
         state = t.state();
         seq++;
         if (journal != null) {
-            journal.append(new JournalEntry(seq, e.at(), e, state.phase(), t.commands(), t.reason()));
+            try {
+                journal.append(new JournalEntry(seq, e.at(), e, state.phase(), t.commands(), t.reason()));
+            } catch (Throwable ex) {
+                // The decision is taken and its commands must still run; a restarted manager will know less.
+                LOG.error("journal append failed for entry {} ({}): the decision is carried out anyway, but a"
+                        + " restarted manager will not recover it", seq, ex.toString());
+            }
         }
         boolean acts = phaseChanged;
         for (Command c : t.commands()) {
@@ -324,129 +351,322 @@ public final class HaRuntime implements AutoCloseable {
     }
 
     private void execute(Command c) {
-        if (c instanceof Command.ArmTimer a) {
+        try {
+            c.accept(executor);
+        } catch (Throwable t) {
+            // A command that cannot even be started (a scheduler refusing a timer, a bug) must not stall the
+            // loop: the engine gets the answer a failed call would give.
+            LOG.error("cannot execute {}: {}", c, t.toString(), t);
+            Event failure = c.accept(new Failure("could not be started: " + t, now()));
+            if (failure != null) {
+                scheduler.execute(() -> deliver(c, failure, now()));
+            }
+        }
+    }
+
+    /** Carries out each command type; exhaustive over {@link Command}. */
+    private final Command.Visitor<Void> executor = new Command.Visitor<>() {
+        @Override
+        public Void visitArmTimer(Command.ArmTimer a) {
             Cancellable old = timers.remove(a.timer());
             if (old != null) {
                 old.cancel();
             }
-            timers.put(a.timer(), scheduler.schedule(a.at(), () -> {
-                handle(new Event.TimerFired(now(), a.id(), a.timer()));
-            }));
-        } else if (c instanceof Command.Notify n) {
+            timers.put(a.timer(), scheduler.schedule(a.at(), () -> handle(new Event.TimerFired(now(), a.id(),
+                    a.timer()))));
+            return null;
+        }
+
+        @Override
+        public Void visitNotify(Command.Notify n) {
             events.publish(new RuntimeEvent.NotificationSent(now(), n.notification()));
             for (Notifier notifier : notifiers) {
                 scheduler.executeBlocking(() -> {
                     try {
                         notifier.notify(n.notification());
-                    } catch (RuntimeException ex) {
+                    } catch (Throwable ex) {
                         LOG.warn("notifier {} failed: {}", notifier.getClass().getSimpleName(), ex.toString());
                     }
                 });
             }
-        } else if (c instanceof Command.Probe p) {
-            call(c, p.node(), p.timeout(),
-                    () -> {
-                        ProbeResult r = probe.probe(p.node(), p.timeout());
-                        return at -> new Event.ProbeCompleted(at, p.id(), p.node(), r);
-                    },
-                    why -> at -> new Event.ProbeCompleted(at, p.id(), p.node(), ProbeResult.failed(FailureKind.HUNG,
-                            "probe " + why)));
-        } else if (c instanceof Command.Observe o) {
+            return null;
+        }
+
+        @Override
+        public Void visitProbe(Command.Probe p) {
+            call(p, "probe", p.node(), p.timeout(), () -> {
+                ProbeResult r = probe.probe(p.node(), p.timeout());
+                return r == null ? null : at -> new Event.ProbeCompleted(at, p.id(), p.node(), r);
+            });
+            return null;
+        }
+
+        @Override
+        public Void visitObserve(Command.Observe o) {
             observe(o);
-        } else if (c instanceof Command.StartService s) {
-            action(c, s.node(), s.timeout(), () -> control.start(s.node(), s.epoch(), s.timeout()));
-        } else if (c instanceof Command.StopService s) {
-            action(c, s.node(), s.timeout(), () -> control.stop(s.node(), s.timeout()));
-        } else if (c instanceof Command.KillService s) {
-            action(c, s.node(), s.timeout(), () -> control.kill(s.node(), s.timeout()));
-        } else if (c instanceof Command.ConfirmStopped s) {
-            call(c, s.node(), s.timeout(),
-                    () -> {
-                        RunState r = control.state(s.node(), s.timeout());
-                        return at -> new Event.StateObserved(at, s.id(), s.node(), r);
-                    },
-                    why -> at -> new Event.StateObserved(at, s.id(), s.node(), RunState.UNKNOWN));
-        } else if (c instanceof Command.Fence f) {
-            call(c, f.node(), f.timeout(),
-                    () -> {
-                        FenceResult r = fence(f.node(), f.level(), f.timeout());
-                        return at -> new Event.FenceCompleted(at, f.id(), f.node(), r);
-                    },
-                    why -> at -> new Event.FenceCompleted(at, f.id(), f.node(),
-                            FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "fencing " + why)));
-        } else if (c instanceof Command.AcquireLease a) {
-            call(c, a.node(), a.timeout(),
-                    () -> {
-                        LeaseResult r = coordinator.acquire(a.node(), a.timeout());
-                        return at -> new Event.LeaseAcquired(at, a.id(), r);
-                    },
-                    why -> at -> new Event.LeaseAcquired(at, a.id(),
-                            LeaseResult.notGranted(Outcome.TIMED_OUT, Optional.empty(), "lease request " + why)));
-        } else if (c instanceof Command.ReleaseLease r) {
-            action(c, r.lease().holder(), r.timeout(), () -> coordinator.release(r.lease(), r.timeout()));
-        } else if (c instanceof Command.CheckReplica r) {
-            call(c, r.node(), r.timeout(),
-                    () -> {
-                        ReplicaStatus s = replicaStatus(r.node(), r.timeout());
-                        return at -> new Event.ReplicaObserved(at, r.id(), r.node(), s);
-                    },
-                    why -> at -> new Event.ReplicaObserved(at, r.id(), r.node(), ReplicaStatus.unknown("check " + why)));
-        } else if (c instanceof Command.Promote p) {
-            action(c, p.node(), p.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
+            return null;
+        }
+
+        @Override
+        public Void visitStartService(Command.StartService s) {
+            action(s, "service control", s.node(), s.timeout(), () -> control.start(s.node(), s.epoch(), s.timeout()));
+            return null;
+        }
+
+        @Override
+        public Void visitStopService(Command.StopService s) {
+            action(s, "service control", s.node(), s.timeout(), () -> control.stop(s.node(), s.timeout()));
+            return null;
+        }
+
+        @Override
+        public Void visitKillService(Command.KillService k) {
+            action(k, "service control", k.node(), k.timeout(), () -> control.kill(k.node(), k.timeout()));
+            return null;
+        }
+
+        @Override
+        public Void visitConfirmStopped(Command.ConfirmStopped s) {
+            call(s, "service control", s.node(), s.timeout(), () -> {
+                RunState r = control.state(s.node(), s.timeout());
+                return r == null ? null : at -> new Event.StateObserved(at, s.id(), s.node(), r);
+            });
+            return null;
+        }
+
+        @Override
+        public Void visitFence(Command.Fence f) {
+            call(f, "fencer " + f.level(), f.node(), f.timeout(), () -> {
+                FenceResult r = fence(f.node(), f.level(), f.timeout());
+                return r == null ? null : at -> new Event.FenceCompleted(at, f.id(), f.node(), r);
+            });
+            return null;
+        }
+
+        @Override
+        public Void visitAcquireLease(Command.AcquireLease a) {
+            call(a, "coordinator", null, a.timeout(), () -> {
+                LeaseResult r = coordinator.acquire(a.node(), a.timeout());
+                return r == null ? null : at -> new Event.LeaseAcquired(at, a.id(), r);
+            });
+            return null;
+        }
+
+        @Override
+        public Void visitReleaseLease(Command.ReleaseLease r) {
+            action(r, "coordinator", null, r.timeout(), () -> coordinator.release(r.lease(), r.timeout()));
+            return null;
+        }
+
+        @Override
+        public Void visitCheckReplica(Command.CheckReplica r) {
+            call(r, "replicator", r.node(), r.timeout(), () -> {
+                ReplicaStatus s = replicaStatus(r.node(), r.timeout());
+                return s == null ? null : at -> new Event.ReplicaObserved(at, r.id(), r.node(), s);
+            });
+            return null;
+        }
+
+        @Override
+        public Void visitPromote(Command.Promote p) {
+            action(p, "replicator", p.node(), p.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
                     : dataSet.promote(p.node(), p.epoch(), p.force(), p.timeout()));
-        } else if (c instanceof Command.Demote d) {
-            action(c, d.node(), d.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
+            return null;
+        }
+
+        @Override
+        public Void visitDemote(Command.Demote d) {
+            action(d, "replicator", d.node(), d.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
                     : dataSet.demote(d.node(), d.epoch(), d.timeout()));
-        } else if (c instanceof Command.OutdatePeer o) {
-            action(c, o.peer(), o.timeout(), () -> dataSet == null ? OpResult.ok("no replicator configured")
-                    : dataSet.outdatePeer(o.peer(), o.epoch(), o.timeout()));
-        } else if (c instanceof Command.Route r) {
-            action(c, r.node(), r.timeout(), () -> router == null ? OpResult.ok("no router configured")
+            return null;
+        }
+
+        @Override
+        public Void visitOutdatePeer(Command.OutdatePeer o) {
+            action(o, "replicator", o.peer(), o.timeout(), () -> dataSet == null
+                    ? OpResult.ok("no replicator configured") : dataSet.outdatePeer(o.peer(), o.epoch(), o.timeout()));
+            return null;
+        }
+
+        @Override
+        public Void visitRoute(Command.Route r) {
+            action(r, "router", null, r.timeout(), () -> router == null ? OpResult.ok("no router configured")
                     : router.route(r.node(), r.epoch(), r.timeout()));
-        } else if (c instanceof Command.Unroute u) {
-            action(c, u.node(), u.timeout(), () -> router == null ? OpResult.ok("no router configured")
+            return null;
+        }
+
+        @Override
+        public Void visitUnroute(Command.Unroute u) {
+            action(u, "router", null, u.timeout(), () -> router == null ? OpResult.ok("no router configured")
                     : router.unroute(u.node(), u.timeout()));
-        } else {
-            throw new IllegalStateException("unknown command " + c);
+            return null;
+        }
+    };
+
+    /**
+     * The answer a command gets when its SPI call failed, overran, returned nothing or could not start: the
+     * outcome is not known, so it is never a success. Null for commands that get no answer.
+     */
+    private static final class Failure implements Command.Visitor<Event> {
+        private final String why;
+        private final Instant at;
+
+        Failure(String why, Instant at) {
+            this.why = why;
+            this.at = at;
+        }
+
+        @Override
+        public Event visitArmTimer(Command.ArmTimer c) {
+            return null;
+        }
+
+        @Override
+        public Event visitNotify(Command.Notify c) {
+            return null;
+        }
+
+        @Override
+        public Event visitProbe(Command.Probe c) {
+            return new Event.ProbeCompleted(at, c.id(), c.node(), ProbeResult.failed(FailureKind.HUNG, "probe " + why));
+        }
+
+        @Override
+        public Event visitObserve(Command.Observe c) {
+            return new Event.Observed(at, c.id(), new Observation(Map.of(), Map.of(), Optional.empty(),
+                    Optional.empty()));
+        }
+
+        @Override
+        public Event visitStartService(Command.StartService c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitStopService(Command.StopService c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitKillService(Command.KillService c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitConfirmStopped(Command.ConfirmStopped c) {
+            return new Event.StateObserved(at, c.id(), c.node(), RunState.UNKNOWN);
+        }
+
+        @Override
+        public Event visitFence(Command.Fence c) {
+            return new Event.FenceCompleted(at, c.id(), c.node(), FenceResult.failed(Outcome.TIMED_OUT,
+                    PowerState.UNKNOWN, "fencing " + why));
+        }
+
+        @Override
+        public Event visitAcquireLease(Command.AcquireLease c) {
+            return new Event.LeaseAcquired(at, c.id(), LeaseResult.notGranted(Outcome.TIMED_OUT, Optional.empty(),
+                    "lease request " + why));
+        }
+
+        @Override
+        public Event visitReleaseLease(Command.ReleaseLease c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitCheckReplica(Command.CheckReplica c) {
+            return new Event.ReplicaObserved(at, c.id(), c.node(), ReplicaStatus.unknown("check " + why));
+        }
+
+        @Override
+        public Event visitPromote(Command.Promote c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitDemote(Command.Demote c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitOutdatePeer(Command.OutdatePeer c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitRoute(Command.Route c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
+        }
+
+        @Override
+        public Event visitUnroute(Command.Unroute c) {
+            return new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why));
         }
     }
 
-    private void action(Command c, NodeId node, Duration timeout, Supplier<OpResult> work) {
-        call(c, node, timeout,
-                () -> {
-                    OpResult r = work.get();
-                    return at -> new Event.ActionCompleted(at, c.id(), r == null ? OpResult.failed("SPI returned null") : r);
-                },
-                why -> at -> new Event.ActionCompleted(at, c.id(), OpResult.timedOut(why)));
+    private void action(Command c, String spi, NodeId node, Duration timeout, Supplier<OpResult> work) {
+        call(c, spi, node, timeout, () -> {
+            OpResult r = work.get();
+            return r == null ? null : at -> new Event.ActionCompleted(at, c.id(), r);
+        });
     }
 
-    /** A blocking SPI call on a worker, with the runtime's own deadline over it. */
-    private void call(Command c, NodeId node, Duration timeout, Supplier<Function<Instant, Event>> work,
-            Function<String, Function<Instant, Event>> onFailure) {
+    /**
+     * A blocking SPI call on a worker, with the runtime's own deadline over it. Only one call per SPI and node
+     * runs at a time: while an earlier call has not returned (an SPI that ignores its deadline and interrupts),
+     * the next one is not started but answered at once as a failure, so that no thread piles up behind it and no
+     * confirmation is read while, say, a start is still running. A null from the SPI is a failure naming it.
+     *
+     * @param spi the SPI's name for logs and failures
+     * @param node the node the call concerns, or null for a cluster-wide SPI (router, coordinator)
+     */
+    private void call(Command c, String spi, NodeId node, Duration timeout,
+            Supplier<Function<Instant, Event>> work) {
         Instant begun = now();
+        String key = spi + (node == null ? "" : ":" + node);
+        Instant previous = inFlight.putIfAbsent(key, begun);
+        if (previous != null) {
+            String why = "was not started: the previous " + spi + " call" + (node == null ? "" : " for " + node)
+                    + " (since " + previous + ") has not returned";
+            LOG.warn("{} {}", c.getClass().getSimpleName(), why);
+            Event busy = c.accept(new Failure(why, begun));
+            scheduler.execute(() -> deliver(c, busy, begun));
+            return;
+        }
         AtomicBoolean done = new AtomicBoolean();
         Worker worker = new Worker();
         Duration limit = timeout.plus(slack);
         Cancellable watchdog = scheduler.schedule(begun.plus(limit), () -> {
             if (done.compareAndSet(false, true)) {
                 worker.interrupt();
-                deliver(c, onFailure.apply("exceeded its deadline of " + timeout).apply(now()), begun);
+                deliver(c, c.accept(new Failure("exceeded its deadline of " + timeout, now())), begun);
             }
         });
         scheduler.executeBlocking(() -> {
             worker.begin();
             Function<Instant, Event> result;
             MDC.put("cluster", config.name());
-            MDC.put("node", node.name());
+            if (node != null) {
+                MDC.put("node", node.name());
+            }
             MDC.put("epoch", epochOf(c));
             try {
                 result = work.get();
-            } catch (RuntimeException ex) {
-                LOG.warn("{} for {} threw {}", c.getClass().getSimpleName(), node, ex.toString());
-                result = onFailure.apply("failed: the SPI threw " + ex.getClass().getSimpleName());
+                if (result == null) {
+                    LOG.warn("{} for {}: the {} returned null; taken as a failure", c.getClass().getSimpleName(),
+                            node == null ? "the cluster" : node, spi);
+                    result = at -> c.accept(new Failure("failed: the " + spi + " returned null", at));
+                }
+            } catch (Throwable ex) {
+                LOG.warn("{} for {}: the {} threw {}", c.getClass().getSimpleName(), node == null ? "the cluster"
+                        : node, spi, ex.toString());
+                String why = "failed: the " + spi + " threw " + ex.getClass().getSimpleName();
+                result = at -> c.accept(new Failure(why, at));
             } finally {
                 MDC.clear();
                 worker.end();
+                inFlight.remove(key);
             }
             if (done.compareAndSet(false, true)) {
                 watchdog.cancel();
@@ -498,21 +718,38 @@ public final class HaRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Observes every node's service and replica, the route and the lease, each part on its own worker. A part
+     * whose SPI still runs an earlier call for that node (a start that has not returned, say) is not asked: it
+     * stays unknown, as does a part that overruns the deadline, throws or returns null.
+     */
     private void observe(Command.Observe o) {
         Instant begun = now();
         Map<NodeId, RunState> services = new ConcurrentHashMap<>();
         Map<NodeId, ReplicaStatus> replicas = new ConcurrentHashMap<>();
         AtomicReference<Optional<NodeId>> route = new AtomicReference<>(Optional.empty());
         AtomicReference<Optional<Lease>> lease = new AtomicReference<>(Optional.empty());
-        List<Runnable> parts = new ArrayList<>();
+        Map<String, Runnable> parts = new LinkedHashMap<>();
         for (NodeId n : config.nodes()) {
-            parts.add(() -> services.put(n, control.state(n, o.timeout())));
-            parts.add(() -> replicas.put(n, replicaStatus(n, o.timeout())));
+            parts.put("service control:" + n, () -> {
+                RunState st = control.state(n, o.timeout());
+                if (st != null) {
+                    services.put(n, st);
+                }
+            });
+            parts.put("replicator:" + n, () -> {
+                ReplicaStatus st = replicaStatus(n, o.timeout());
+                if (st != null) {
+                    replicas.put(n, st);
+                }
+            });
         }
         if (router != null) {
-            parts.add(() -> route.set(router.currentTarget(o.timeout())));
+            parts.put("router", () -> route.set(Objects.requireNonNullElse(router.currentTarget(o.timeout()),
+                    Optional.empty())));
         }
-        parts.add(() -> lease.set(coordinator.current(o.timeout())));
+        parts.put("coordinator", () -> lease.set(Objects.requireNonNullElse(coordinator.current(o.timeout()),
+                Optional.empty())));
         AtomicInteger remaining = new AtomicInteger(parts.size());
         AtomicBoolean done = new AtomicBoolean();
         Runnable finish = () -> {
@@ -523,19 +760,31 @@ public final class HaRuntime implements AutoCloseable {
             }
         };
         Cancellable watchdog = scheduler.schedule(begun.plus(o.timeout()).plus(slack), finish);
-        for (Runnable part : parts) {
+        parts.forEach((key, part) -> {
+            Instant previous = inFlight.putIfAbsent(key, begun);
+            if (previous != null) {
+                LOG.warn("observing the cluster: not asking the {}: its previous call (since {}) has not returned",
+                        key, previous);
+                if (remaining.decrementAndGet() == 0) {
+                    watchdog.cancel();
+                    finish.run();
+                }
+                return;
+            }
             scheduler.executeBlocking(() -> {
                 try {
                     part.run();
-                } catch (RuntimeException ex) {
-                    LOG.warn("observing the cluster: an SPI threw {}", ex.toString());
+                } catch (Throwable ex) {
+                    LOG.warn("observing the cluster: the {} threw {}", key, ex.toString());
+                } finally {
+                    inFlight.remove(key);
                 }
                 if (remaining.decrementAndGet() == 0) {
                     watchdog.cancel();
                     finish.run();
                 }
             });
-        }
+        });
     }
 
     private FenceResult fence(NodeId node, String level, Duration timeout) {

@@ -25,6 +25,7 @@ public final class SshCommandRunner implements CommandRunner {
     private final String host;
     private final int port;
     private final Optional<Path> identity;
+    private final Optional<Path> knownHosts;
     private final Duration connectTimeout;
     private final LocalCommandRunner local;
 
@@ -33,6 +34,7 @@ public final class SshCommandRunner implements CommandRunner {
         this.host = b.host;
         this.port = b.port;
         this.identity = Optional.ofNullable(b.identity);
+        this.knownHosts = Optional.ofNullable(b.knownHosts);
         this.connectTimeout = b.connectTimeout;
         this.local = b.environment.isEmpty() ? LocalCommandRunner.create() : LocalCommandRunner.withEnvironment(b.environment);
     }
@@ -49,6 +51,10 @@ public final class SshCommandRunner implements CommandRunner {
         identity.ifPresent(i -> {
             all.add("-i");
             all.add(i.toString());
+        });
+        knownHosts.ifPresent(k -> {
+            all.add("-o");
+            all.add("UserKnownHostsFile=" + k);
         });
         all.add(user == null ? host : user + "@" + host);
         all.add("--");
@@ -86,6 +92,7 @@ public final class SshCommandRunner implements CommandRunner {
         private String host;
         private int port = 22;
         private Path identity;
+        private Path knownHosts;
         private Duration connectTimeout = Duration.ofSeconds(3);
         private Map<String, String> environment = Map.of();
 
@@ -133,6 +140,18 @@ public final class SshCommandRunner implements CommandRunner {
          */
         public Builder identity(Path identity) {
             this.identity = Objects.requireNonNull(identity, "identity");
+            return this;
+        }
+
+        /**
+         * Sets the known-hosts file ssh checks the node's host key against (default: ssh's own); host keys are
+         * always checked strictly.
+         *
+         * @param file the known-hosts file
+         * @return this builder
+         */
+        public Builder knownHosts(Path file) {
+            this.knownHosts = Objects.requireNonNull(file, "knownHosts");
             return this;
         }
 

@@ -54,6 +54,12 @@ import org.junit.jupiter.api.Test;
  * nodes.
  */
 class TwoReplicatorScheduleTest {
+    static {
+        // 300 runtimes' INFO timelines drown the build log; takes effect when this class runs first in its JVM.
+        System.setProperty("org.slf4j.simpleLogger.log.dev.ha4j.core.runtime.HaRuntime", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.dev.ha4j.core.builtin.InMemoryCoordinator", "warn");
+    }
+
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final NodeId A = NodeId.of("a");
     static final NodeId B = NodeId.of("b");

@@ -37,8 +37,8 @@ class DifferentialIT {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String table = DifferentialSuite.render(results);
         System.out.println(table);
-        System.out.printf("differential suite: %d scenarios, %d steps in %d ms (noisy: shared machine)%n",
-                Scenarios.all().size(), results.size(), ms);
+        System.out.printf("differential suite: %d scenarios, %d steps, %d crm_simulate runs in %d ms"
+                + " (noisy: shared machine)%n", Scenarios.all().size(), results.size(), DifferentialSuite.lastRuns, ms);
         Files.writeString(DifferentialSuite.tableFile(), table, StandardCharsets.UTF_8);
         if (Boolean.getBoolean("ha4j.differential.updateReadme")) {
             Path readme = DifferentialSuite.readme();

@@ -22,6 +22,11 @@ class DifferentialIT {
     Path work;
 
     static Path crmSimulate() {
+        String override = System.getProperty("ha4j.differential.crmSimulate", "");
+        if (!override.isBlank()) {
+            Path p = Path.of(override);
+            return Files.isExecutable(p) ? p : null;
+        }
         String path = System.getenv().getOrDefault("PATH", "");
         return Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/sbin", "/usr/bin"))
                 .filter(s -> !s.isBlank())

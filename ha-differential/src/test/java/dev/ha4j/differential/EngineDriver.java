@@ -43,6 +43,9 @@ import java.util.Set;
  * <p>Not thread-safe: one driver per scenario.
  */
 final class EngineDriver {
+    /** A step is minutes of virtual time with a probe every 10 s: far fewer events than this. */
+    private static final int MAX_EVENTS_PER_STEP = 100_000;
+
     private record Pending(Instant at, long seq, Event event) {
     }
 
@@ -173,7 +176,13 @@ final class EngineDriver {
         reasons.clear();
         boolean ranBefore = running != null;
         boolean blockedBefore = state.phase() == Phase.BLOCKED;
+        int events = 0;
         while (!queue.isEmpty() && !queue.peek().at.isAfter(until)) {
+            if (++events > MAX_EVENTS_PER_STEP) {
+                throw new IllegalStateException("the engine did not come to rest within " + MAX_EVENTS_PER_STEP
+                        + " events before " + until + "; last reasons: "
+                        + reasons.subList(Math.max(0, reasons.size() - 10), reasons.size()));
+            }
             Pending p = queue.poll();
             now = p.at;
             Transition t = engine.apply(state, p.event);

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * <p>Immutable and thread-safe.
  *
  * @param kind what was decided
- * @param node the node it concerns, or {@code null} for {@link Kind#BLOCK}
+ * @param node the node it concerns; for {@link Kind#BLOCK} the node where the service is left running, or
+ *     {@code null} when it runs nowhere
  */
 record Decision(Kind kind, String node) {
     /** What kind of decision. */
@@ -24,7 +25,7 @@ record Decision(Kind kind, String node) {
         MOVE,
         /** A node was fenced (powered off and verified). */
         FENCE,
-        /** The service runs nowhere and nothing will start it: blocked, or stopped everywhere. */
+        /** Nothing will start or move the service any more: blocked, or stopped everywhere. */
         BLOCK
     }
 
@@ -52,6 +53,10 @@ record Decision(Kind kind, String node) {
         return new Decision(Kind.BLOCK, null);
     }
 
+    static Decision blockLeftRunningOn(String node) {
+        return new Decision(Kind.BLOCK, node);
+    }
+
     /**
      * A start on {@code node}, named relative to where the service last ran.
      *
@@ -73,7 +78,7 @@ record Decision(Kind kind, String node) {
             case RESTART -> "restart on " + node;
             case MOVE -> "move to " + node;
             case FENCE -> "fence " + node;
-            case BLOCK -> "block/stop everywhere";
+            case BLOCK -> node == null ? "block/stop everywhere" : "block (left running on " + node + ")";
         };
     }
 

@@ -44,6 +44,11 @@ final class Differences {
                     "fences any node that is lost, also a standby",
                     "fences only the old active, to take over (a lost standby is reported, not fenced)",
                     "failover plan, step 1: \"Make sure the old active is out: stop it and confirm, or fence it\""),
+            new Difference("block-waits-for-an-operator",
+                    "a service stopped everywhere by its fail counts starts again when failure-timeout expires",
+                    "a block stays until an operator clears it",
+                    "failover plan, step 1: \"BLOCKED, notify, start nothing\"; a block is recovered from the"
+                            + " journal and waits for an operator's clear"),
             new Difference("node-loss-fails-back",
                     "when the new active's node dies, the old node is still banned by its crash fail count: the"
                             + " service stays down until failure-timeout expires, then starts there",

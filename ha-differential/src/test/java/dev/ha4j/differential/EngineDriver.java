@@ -123,6 +123,7 @@ final class EngineDriver {
         now = at;
         switch (step.act()) {
             case CRASH_ACTIVE -> running = null;
+            case HANG_ACTIVE -> hung = running != null;
             case HANG_UNSTOPPABLE_ACTIVE -> {
                 if (running != null) {
                     hung = true;
@@ -194,8 +195,9 @@ final class EngineDriver {
         }
         now = until;
         boolean blocked = state.phase() == Phase.BLOCKED;
-        if ((blocked && !blockedBefore)
-                || (ranBefore && running == null && !blocked && !state.inMaintenance() && !startedInStep())) {
+        if (blocked && !blockedBefore) {
+            decisions.add(running == null ? Decision.block() : Decision.blockLeftRunningOn(running));
+        } else if (ranBefore && running == null && !blocked && !state.inMaintenance() && !startedInStep()) {
             decisions.add(Decision.block());
         }
         return List.copyOf(decisions);

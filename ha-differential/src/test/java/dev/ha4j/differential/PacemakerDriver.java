@@ -126,6 +126,11 @@ final class PacemakerDriver {
                     extra.add("--op-inject=" + RESOURCE + "_monitor_10000@" + active + "=7");
                 }
             }
+            case HANG_ACTIVE -> {
+                if (active != null) {
+                    extra.add("--op-inject=" + RESOURCE + "_monitor_10000@" + active + "=1");
+                }
+            }
             case HANG_UNSTOPPABLE_ACTIVE -> {
                 if (active != null) {
                     extra.add("--op-inject=" + RESOURCE + "_monitor_10000@" + active + "=1");

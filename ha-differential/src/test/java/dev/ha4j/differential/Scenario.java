@@ -36,6 +36,8 @@ record Scenario(String id, String title, Stack stack, int restarts, Duration win
     enum Act {
         /** The service crashes where it runs (a monitor finds it not running). */
         CRASH_ACTIVE,
+        /** The service hangs where it runs (answers, but not healthy); a stop still works. */
+        HANG_ACTIVE,
         /** The service hangs where it runs and can be neither stopped nor killed. */
         HANG_UNSTOPPABLE_ACTIVE,
         /** From now on the service fails to start on the node (a bad build, a bad configuration). */
@@ -88,6 +90,7 @@ record Scenario(String id, String title, Stack stack, int restarts, Duration win
         String describe() {
             return switch (act) {
                 case CRASH_ACTIVE -> "the service crashes where it runs";
+                case HANG_ACTIVE -> "the service hangs where it runs";
                 case HANG_UNSTOPPABLE_ACTIVE -> "the service hangs where it runs and cannot be stopped";
                 case START_FAILS_ON -> "from now on the service cannot start on " + node;
                 case NODE_FAILS_ACTIVE -> "the node running the service dies";

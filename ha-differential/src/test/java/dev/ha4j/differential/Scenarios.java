@@ -2,6 +2,7 @@ package dev.ha4j.differential;
 
 import static dev.ha4j.differential.Scenario.Act.CRASH_ACTIVE;
 import static dev.ha4j.differential.Scenario.Act.DATABASE_DOWN;
+import static dev.ha4j.differential.Scenario.Act.HANG_ACTIVE;
 import static dev.ha4j.differential.Scenario.Act.HANG_UNSTOPPABLE_ACTIVE;
 import static dev.ha4j.differential.Scenario.Act.MAINTENANCE_OFF;
 import static dev.ha4j.differential.Scenario.Act.MAINTENANCE_ON;
@@ -29,6 +30,9 @@ final class Scenarios {
             + " the guide wants a failover budget, then block (flip to MATCH once it blocks)";
     private static final String DEAD_STANDBY = "dead standby: the engine does not notice it; the guide wants it"
             + " reported at once (flip to DELIBERATE fencing-only-to-take-over once it is)";
+    private static final String CRASH_LOOP_EXPIRY = "crash loop: the engine is still alternating; once it blocks"
+            + " after the budget it stays blocked until an operator clears it (flip to DELIBERATE"
+            + " block-waits-for-an-operator)";
     private static final String DEAD_STANDBY_TAKEOVER = "dead standby: the engine stops the running service for a"
             + " takeover that cannot happen; the guide wants it kept where it is, restarted again or blocked"
             + " (flip to MATCH or DELIBERATE once fixed)";
@@ -82,6 +86,12 @@ final class Scenarios {
                         .deliberate(13, WAIT, null, "node-loss-fails-back").build(),
                 Scenario.of("P19", "repair and clear after a fence, then switch back", PRIMITIVE, 1, W)
                         .at(1, NODE_FAILS_ACTIVE).at(2, REPAIR_AND_CLEAR).at(3, SWITCHOVER, "n1").build(),
+                Scenario.of("P20", "a crash loop, then the failure timeout passes", PRIMITIVE, 1, W)
+                        .at(1, CRASH_ACTIVE).at(2, CRASH_ACTIVE).at(3, CRASH_ACTIVE)
+                        .pending(4, CRASH_ACTIVE, null, CRASH_LOOP).pending(15, WAIT, null, CRASH_LOOP_EXPIRY).build(),
+                Scenario.of("P21", "a dead standby, then the active hangs", PRIMITIVE, 1, W)
+                        .pending(1, NODE_FAILS, "n2", DEAD_STANDBY).at(2, HANG_ACTIVE)
+                        .pending(3, HANG_ACTIVE, null, DEAD_STANDBY_TAKEOVER).build(),
                 Scenario.of("S01", "stack: a crash is repaired in place", STASH, 1, W)
                         .at(1, CRASH_ACTIVE).build(),
                 Scenario.of("S02", "stack: the move at failure N+1 drags DRBD along (N = 2)", STASH, 2, W)

@@ -40,7 +40,7 @@ class DifferentialIT {
         long t0 = System.nanoTime();
         List<DifferentialSuite.StepResult> results = DifferentialSuite.run(bin, work);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        String table = DifferentialSuite.render(results);
+        String table = DifferentialSuite.render(results, PacemakerDriver.version(bin));
         System.out.println(table);
         System.out.printf("differential suite: %d scenarios, %d steps, %d crm_simulate runs in %d ms"
                 + " (noisy: shared machine)%n", Scenarios.all().size(), results.size(), DifferentialSuite.lastRuns, ms);

@@ -76,6 +76,21 @@ final class PacemakerDriver {
         Files.writeString(cib, Cib.generate(scenario, nodes), StandardCharsets.UTF_8);
     }
 
+    /**
+     * @param binary the crm_simulate binary
+     * @return "crm_simulate" and the Pacemaker version it reports, e.g. {@code crm_simulate 2.1.5}
+     */
+    static String version(Path binary) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("crm_simulate --version did not finish within 10 s");
+        }
+        Matcher m = Pattern.compile("Pacemaker (\\S+)").matcher(out);
+        return "crm_simulate " + (m.find() ? m.group(1) : "(unknown version)");
+    }
+
     /** @return how many times crm_simulate ran */
     int runs() {
         return runs;

@@ -22,6 +22,10 @@ import java.util.List;
  * The scenarios of the differential suite. Offsets are in minutes; the cluster comes up at 0 on {@code n1}.
  * Every failure window is 10 minutes ({@code W}, Pacemaker's {@code failure-timeout}).
  *
+ * <p>When the engine learns a rule a {@code pending(...)} step waits for, turn the step into {@code at(...)}
+ * (MATCH) or {@code deliberate(..., id)} naming a row of {@link Differences}, and regenerate the table with
+ * {@link DifferentialSuite#REGENERATE}.
+ *
  * <p>Stateless and thread-safe.
  */
 final class Scenarios {

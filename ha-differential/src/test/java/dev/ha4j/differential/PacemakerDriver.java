@@ -66,10 +66,11 @@ final class PacemakerDriver {
     private String runningOn;
     private boolean maintenance;
     private int runs;
+    private boolean restamp = true;
 
     PacemakerDriver(Path binary, Path dir, List<String> nodes, Scenario scenario) throws IOException {
         this.binary = binary;
-        this.dir = dir;
+        this.dir = Files.createDirectories(dir);
         this.cib = dir.resolve("cib.xml");
         this.nodes = List.copyOf(nodes);
         this.scenario = scenario;
@@ -89,6 +90,16 @@ final class PacemakerDriver {
         }
         Matcher m = Pattern.compile("Pacemaker (\\S+)").matcher(out);
         return "crm_simulate " + (m.find() ? m.group(1) : "(unknown version)");
+    }
+
+    /**
+     * Leaves the simulator's wall-clock stamps alone, to show what the rewrite changes.
+     *
+     * @return this driver
+     */
+    PacemakerDriver withoutRestamping() {
+        restamp = false;
+        return this;
     }
 
     /** @return how many times crm_simulate ran */
@@ -358,7 +369,7 @@ final class PacemakerDriver {
         }
         log.add(String.join(" ", extra) + " @" + at + " -> " + summary(out));
         String next = Files.readString(dir.resolve("next.xml"), StandardCharsets.UTF_8);
-        Files.writeString(cib, restamp(next, at.getEpochSecond()), StandardCharsets.UTF_8);
+        Files.writeString(cib, restamp ? restamp(next, at.getEpochSecond()) : next, StandardCharsets.UTF_8);
         Files.writeString(cib, Cib.failedStartStopInfinity(Files.readString(cib, StandardCharsets.UTF_8)),
                 StandardCharsets.UTF_8);
         return parse(out);

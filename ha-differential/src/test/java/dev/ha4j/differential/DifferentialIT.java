@@ -43,7 +43,7 @@ class DifferentialIT {
         String table = DifferentialSuite.render(results, PacemakerDriver.version(bin));
         System.out.println(table);
         System.out.printf("differential suite: %d scenarios, %d steps, %d crm_simulate runs in %d ms"
-                + " (noisy: shared machine)%n", Scenarios.all().size(), results.size(), DifferentialSuite.lastRuns, ms);
+                + " (noisy: shared machine)%n", Scenarios.all().size(), results.size(), DifferentialSuite.LAST_RUNS.get(), ms);
         Files.writeString(DifferentialSuite.tableFile(), table, StandardCharsets.UTF_8);
         if (Boolean.getBoolean("ha4j.differential.updateReadme")) {
             Path readme = DifferentialSuite.readme();

@@ -9,6 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -50,20 +55,55 @@ final class DifferentialSuite {
     }
 
     /** How many times crm_simulate ran in the last {@link #run}, for the figure the suite prints. */
-    static int lastRuns;
+    static final AtomicInteger LAST_RUNS = new AtomicInteger();
 
+    /**
+     * Plays every scenario, two at a time (each in its own directory, with its own drivers): the time goes into
+     * crm_simulate processes, and the machine has two cores.
+     *
+     * @param crmSimulate the binary
+     * @param workDir where the scenarios' temporary directories go
+     * @return every step's result, in the order of {@link Scenarios#all()}
+     */
     static List<StepResult> run(Path crmSimulate, Path workDir) throws IOException, InterruptedException {
-        List<StepResult> results = new ArrayList<>();
-        lastRuns = 0;
-        for (Scenario s : Scenarios.all()) {
-            Path dir = Files.createTempDirectory(workDir, s.id() + "-");
-            try {
-                results.addAll(play(s, crmSimulate, dir));
-            } finally {
-                deleteTree(dir);
+        return run(crmSimulate, workDir, 2);
+    }
+
+    static List<StepResult> run(Path crmSimulate, Path workDir, int threads)
+            throws IOException, InterruptedException {
+        LAST_RUNS.set(0);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<StepResult>>> futures = new ArrayList<>();
+            for (Scenario s : Scenarios.all()) {
+                futures.add(pool.submit(() -> {
+                    Path dir = Files.createTempDirectory(workDir, s.id() + "-");
+                    try {
+                        return play(s, crmSimulate, dir);
+                    } finally {
+                        deleteTree(dir);
+                    }
+                }));
             }
+            List<StepResult> results = new ArrayList<>();
+            for (Future<List<StepResult>> f : futures) {
+                try {
+                    results.addAll(f.get());
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
-        return results;
     }
 
     static List<StepResult> play(Scenario s, Path crmSimulate, Path dir) throws IOException, InterruptedException {
@@ -73,7 +113,7 @@ final class DifferentialSuite {
         try {
             play(s, pcmk, ha, out);
         } finally {
-            lastRuns += pcmk.runs();
+            LAST_RUNS.addAndGet(pcmk.runs());
         }
         return out;
     }

@@ -190,4 +190,61 @@ class StatusTableTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(expected);
     }
+
+    private static java.net.http.HttpHeaders headers(String... kv) {
+        java.util.Map<String, List<String>> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], List.of(kv[i + 1]));
+        }
+        return java.net.http.HttpHeaders.of(m, (k, v) -> true);
+    }
+
+    private static ProbeResult answer(StatusTable t, int code, String body, boolean complete, boolean healthySeen,
+            String... headers) {
+        return t.classify(new StatusTable.Answer(code, headers(headers), body.getBytes(StandardCharsets.UTF_8),
+                complete, healthySeen));
+    }
+
+    @Test
+    void untilHealthyAndFromProductOnlyRoundTripThroughJson() {
+        for (StatusTable t : List.of(StatusTable.SPRING_BOOT_ACTUATOR, StatusTable.springBootActuatorGroup("ha4j"),
+                StatusTable.BITBUCKET)) {
+            assertThat(StatusTable.fromJson(t.toJson())).isEqualTo(t);
+        }
+        assertThat(StatusTable.SPRING_BOOT_ACTUATOR.toJson()).contains("\"untilHealthy\"").contains("\"fromProductOnly\"");
+        StatusTable custom = StatusTable.fromJson("""
+                {"name": "x", "stateField": "s",
+                 "states": {"WAIT": {"codes": ["503"], "status": "MAINTENANCE", "untilHealthy": "STARTING"},
+                            "OK": {"codes": ["200"], "status": "HEALTHY"}},
+                 "codes": [{"codes": ["404"], "status": "FAILED", "failure": "START_FAILED", "fromProductOnly": true}]}
+                """);
+        assertVerdict(answer(custom, 503, "{\"s\":\"WAIT\"}", true, false), HealthStatus.STARTING, null);
+        assertVerdict(answer(custom, 503, "{\"s\":\"WAIT\"}", true, true), HealthStatus.MAINTENANCE, null);
+        assertVerdict(answer(custom, 404, "", true, true), HealthStatus.FAILED, FailureKind.START_FAILED);
+        assertVerdict(answer(custom, 404, "<html><center>nginx</center></html>", true, true, "Server", "nginx/1.22.1"),
+                HealthStatus.FAILED, FailureKind.BAD_RESPONSE);
+    }
+
+    @Test
+    void untilHealthyIsValidated() {
+        assertThatThrownBy(() -> StatusTable.builder("x").stateField("s").state("A", HealthStatus.HEALTHY, "200")
+                .untilHealthy("B", HealthStatus.STARTING).build()).hasMessageContaining("untilHealthy names state B");
+        assertThatThrownBy(() -> StatusTable.builder("x").stateField("s").state("A", HealthStatus.MAINTENANCE, "503")
+                .untilHealthy("A", HealthStatus.HEALTHY).build()).hasMessageContaining("untilHealthy HEALTHY");
+        assertThatThrownBy(() -> StatusTable.springBootActuatorGroup("../x")).hasMessageContaining("health group");
+    }
+
+    @Test
+    void aPrefixIsJudgedOnlyWhenTheStateFieldIsInIt() {
+        StatusTable a = StatusTable.SPRING_BOOT_ACTUATOR;
+        assertVerdict(answer(a, 200, "{\"status\":\"UP\",\"components\":{\"db\":{\"sta", false, true),
+                HealthStatus.HEALTHY, null);
+        // A nested "status" is not the top-level one.
+        ProbeResult nested = answer(a, 200, "{\"components\":{\"db\":{\"status\":\"UP\"}},\"x\":\"", false, true);
+        assertVerdict(nested, HealthStatus.FAILED, FailureKind.BAD_RESPONSE);
+        assertThat(nested.detail()).contains("hold no text field 'status'");
+        // The value itself cut off.
+        assertVerdict(answer(a, 200, "{\"status\":\"U", false, true), HealthStatus.FAILED, FailureKind.BAD_RESPONSE);
+        assertVerdict(answer(a, 200, "\u0001\u0002binary", false, true), HealthStatus.FAILED, FailureKind.BAD_RESPONSE);
+    }
 }

@@ -48,7 +48,11 @@ public record Notification(Instant at, Kind kind, Optional<NodeId> node, Epoch e
          * The service might be running, or a replica might be primary, on a node that is not the active one (a
          * start answered after its plan was abandoned, a service seen on a standby): a finding, secured at once.
          */
-        STRAY_SERVICE
+        STRAY_SERVICE,
+        /** A standby cannot take over (unreachable, its replica not up to date): it is never a failover target. */
+        STANDBY_UNHEALTHY,
+        /** A standby that could not take over can again. */
+        STANDBY_HEALTHY
     }
 
     /**

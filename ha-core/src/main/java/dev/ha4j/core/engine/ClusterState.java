@@ -5,12 +5,14 @@ import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.Lease;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.ProbeResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the {@link FailoverEngine} knows: the phase, the active node, the lease, each node's role, the
@@ -48,6 +50,12 @@ public final class ClusterState {
     final Epoch lostEpoch;
     final Instant forceUntil;
     final boolean waiting;
+    final Duration probeDelay;
+    final long standbyTimerId;
+    final Set<Long> standbyChecks;
+    final Map<NodeId, String> unusable;
+    final List<Instant> failovers;
+    final Map<NodeId, Instant> exhausted;
 
     ClusterState(Mut m) {
         this.phase = m.phase;
@@ -79,6 +87,37 @@ public final class ClusterState {
         this.lostEpoch = m.lostEpoch;
         this.forceUntil = m.forceUntil;
         this.waiting = m.waiting;
+        this.probeDelay = m.probeDelay;
+        this.standbyTimerId = m.standbyTimerId;
+        this.standbyChecks = m.standbyChecks;
+        this.unusable = m.unusable;
+        this.failovers = m.failovers;
+        this.exhausted = m.exhausted;
+    }
+
+    /**
+     * Standbys that cannot take over, with the reason (unreachable, replica not up to date), as the last standby
+     * check found them. A failover never targets one of them.
+     *
+     * @return those standbys and why
+     */
+    public Map<NodeId, String> unusableStandbys() {
+        return unusable;
+    }
+
+    /** @return when the failovers that count against the crash-loop budget started, oldest first */
+    public List<Instant> failovers() {
+        return failovers;
+    }
+
+    /**
+     * Nodes whose service used up its restarts (and so was failed away from), with when: within the restart
+     * window no failover goes back to them unless the node that runs the service is lost.
+     *
+     * @return those nodes and when
+     */
+    public Map<NodeId, Instant> exhausted() {
+        return exhausted;
     }
 
     /**
@@ -261,6 +300,12 @@ public final class ClusterState {
         Epoch lostEpoch = Epoch.NONE;
         Instant forceUntil;
         boolean waiting;
+        Duration probeDelay;
+        long standbyTimerId;
+        Set<Long> standbyChecks = Set.of();
+        Map<NodeId, String> unusable = Map.of();
+        List<Instant> failovers = List.of();
+        Map<NodeId, Instant> exhausted = Map.of();
 
         Mut() {
         }
@@ -295,6 +340,44 @@ public final class ClusterState {
             lostEpoch = s.lostEpoch;
             forceUntil = s.forceUntil;
             waiting = s.waiting;
+            probeDelay = s.probeDelay;
+            standbyTimerId = s.standbyTimerId;
+            standbyChecks = s.standbyChecks;
+            unusable = s.unusable;
+            failovers = s.failovers;
+            exhausted = s.exhausted;
+        }
+
+        void check(long id, boolean add) {
+            java.util.Set<Long> copy = new java.util.HashSet<>(standbyChecks);
+            if (add) {
+                copy.add(id);
+            } else {
+                copy.remove(id);
+            }
+            standbyChecks = Collections.unmodifiableSet(copy);
+        }
+
+        /** Records or clears why a standby cannot take over; returns whether that changed its usability. */
+        boolean unusable(NodeId node, String reason) {
+            String before = unusable.get(node);
+            if (java.util.Objects.equals(before, reason)) {
+                return false;
+            }
+            Map<NodeId, String> copy = new LinkedHashMap<>(unusable);
+            if (reason == null) {
+                copy.remove(node);
+            } else {
+                copy.put(node, reason);
+            }
+            unusable = Collections.unmodifiableMap(copy);
+            return (before == null) != (reason == null);
+        }
+
+        void exhausted(NodeId node, Instant at) {
+            Map<NodeId, Instant> copy = new LinkedHashMap<>(exhausted);
+            copy.put(node, at);
+            exhausted = Collections.unmodifiableMap(copy);
         }
 
         void send(Outstanding o) {

@@ -48,6 +48,11 @@ import java.util.Optional;
  */
 public final class FailoverEngine {
     private static final List<Instant> NO_RESTARTS = List.of();
+    /**
+     * How soon the first probe after a start (or restart) goes out; each further one that finds the service
+     * not yet healthy waits twice as long, up to the probe interval, so that a quick start is seen quickly.
+     */
+    static final Duration FIRST_PROBE_DELAY = Duration.ofMillis(50);
 
     private final ClusterConfig config;
     private final Policy policy;
@@ -429,13 +434,106 @@ public final class FailoverEngine {
         void stopProbing() {
             m.probeTimerId = 0;
             m.probeId = 0;
+            m.standbyTimerId = 0;
         }
 
         void ensureProbing() {
             if (probing() && m.probeTimerId == 0 && m.probeId == 0) {
+                // After a start: soon, then backing off. After a bad probe: the recheck interval, so that a
+                // failure already seen is confirmed quickly; it still takes N bad probes in a row.
+                Duration delay = m.probeDelay != null ? m.probeDelay
+                        : m.failuresInRow > 0 ? policy.recheckInterval() : policy.probeInterval();
                 long id = id();
                 m.probeTimerId = id;
-                emit(new Command.ArmTimer(id, Timer.PROBE, now.plus(policy.probeInterval())));
+                emit(new Command.ArmTimer(id, Timer.PROBE, now.plus(delay)));
+            }
+            ensureStandbyChecks();
+        }
+
+        /** While the service runs and nothing else happens, the standbys are checked at their own interval. */
+        void ensureStandbyChecks() {
+            if (m.phase != Phase.RUNNING || m.plan != null || m.active == null || m.standbyTimerId != 0
+                    || m.maintenanceUntil != null || standbys().isEmpty()) {
+                return;
+            }
+            long id = id();
+            m.standbyTimerId = id;
+            emit(new Command.ArmTimer(id, Timer.STANDBY_CHECK, now.plus(policy.standbyProbeInterval())));
+        }
+
+        List<NodeId> standbys() {
+            List<NodeId> out = new ArrayList<>();
+            for (NodeId n : config.nodes()) {
+                if (!n.equals(m.active) && m.roles.get(n) != NodeRole.FENCED) {
+                    out.add(n);
+                }
+            }
+            return out;
+        }
+
+        void checkStandbys() {
+            List<NodeId> standbys = standbys();
+            for (NodeId n : standbys) {
+                long a = id();
+                emit(new Command.ConfirmStopped(a, n, policy.confirmTimeout()));
+                m.check(a, true);
+                long b = id();
+                emit(new Command.CheckReplica(b, n, policy.replicaTimeout()));
+                m.check(b, true);
+            }
+            why("checking the standbys " + standbys + ": reachable, the service not running, the replica usable");
+        }
+
+        /** What a standby check found: a finding to secure, a standby that cannot take over, or one that can. */
+        void onStandbyCheck(NodeId n, Event.Result e) {
+            if (n.equals(m.active) || m.roles.get(n) == NodeRole.FENCED) {
+                why("standby check of " + n + ": " + describe(e) + " (no longer a standby)");
+                return;
+            }
+            if (e instanceof Event.StateObserved so) {
+                switch (so.state()) {
+                    case RUNNING -> {
+                        m.stray(n, m.nextId);
+                        why("standby check: the service runs on " + n + ", which should be a standby: a finding");
+                        secureStrays();
+                    }
+                    case UNKNOWN -> standbyUsable(n, "unreachable: its service state cannot be read");
+                    default -> {
+                        why("standby check: the service is " + so.state() + " on " + n);
+                        if (m.unusable.getOrDefault(n, "").startsWith("unreachable")) {
+                            standbyUsable(n, null);
+                        }
+                    }
+                }
+            } else if (e instanceof Event.ReplicaObserved ro) {
+                ReplicaStatus r = ro.status();
+                if (r.role() == ReplicaRole.PRIMARY) {
+                    m.stray(n, m.nextId);
+                    why("standby check: the replica on " + n + " is PRIMARY, which no standby's may be: a finding");
+                    secureStrays();
+                } else if (!r.isUpToDate()) {
+                    standbyUsable(n, "its replica is " + r);
+                } else {
+                    why("standby check: the replica on " + n + " is " + r);
+                    if (m.unusable.getOrDefault(n, "").startsWith("its replica")) {
+                        standbyUsable(n, null);
+                    }
+                }
+            }
+        }
+
+        void standbyUsable(NodeId n, String problem) {
+            if (!m.unusable(n, problem)) {
+                why("standby check of " + n + (problem == null ? ": usable" : ": still not usable (" + problem + ")"));
+                return;
+            }
+            if (problem == null) {
+                why("standby " + n + " can take over again");
+                notifyOperator(Notification.Kind.STANDBY_HEALTHY, n, "standby " + n + " can take over again");
+            } else {
+                why("standby " + n + " cannot take over: " + problem);
+                notifyOperator(Notification.Kind.STANDBY_UNHEALTHY, n, "standby " + n + " cannot take over: "
+                        + problem + "; it is no failover target until a check finds it usable");
             }
         }
 
@@ -470,6 +568,19 @@ public final class FailoverEngine {
                     why("fencing delay for " + p.secureQueue().get(0) + " has passed");
                     run();
                 }
+                case STANDBY_CHECK -> {
+                    if (e.commandId() != m.standbyTimerId) {
+                        why("ignored a replaced standby check timer");
+                        return;
+                    }
+                    m.standbyTimerId = 0;
+                    if (m.phase == Phase.RUNNING && m.plan == null && m.maintenanceUntil == null) {
+                        checkStandbys();
+                    } else {
+                        why("standby check not needed in phase " + m.phase);
+                    }
+                    ensureStandbyChecks();
+                }
                 case MAINTENANCE_END -> {
                     if (e.commandId() != m.maintenanceTimerId || m.maintenanceUntil == null) {
                         why("ignored a stale maintenance timer");
@@ -488,6 +599,10 @@ public final class FailoverEngine {
             }
             m.probeId = 0;
             m.firstProbe = false;
+            if (m.probeDelay != null) {
+                Duration next = m.probeDelay.multipliedBy(2);
+                m.probeDelay = e.result().status() == dev.ha4j.core.HealthStatus.HEALTHY || next.compareTo(policy.probeInterval()) >= 0 ? null : next;
+            }
             verdict(e.node(), e.result(), "probe");
             ensureProbing();
         }
@@ -592,12 +707,14 @@ public final class FailoverEngine {
                     if (recent.size() < policy.restartLimit()) {
                         restart(cause, recent);
                     } else {
+                        // The service used up its restarts here: within the window no failover comes back.
+                        m.exhausted(m.active, now);
                         failover(cause + "; restart limit reached: " + recent.size() + " restart(s) within "
-                                + policy.restartWindow(), false);
+                                + policy.restartWindow(), false, true);
                     }
                 }
-                case FAILOVER -> failover(cause, false);
-                case FENCE_AND_FAILOVER -> failover(cause, true);
+                case FAILOVER -> failover(cause, false, false);
+                case FENCE_AND_FAILOVER -> failover(cause, true, false);
                 case IGNORE -> why("no action for " + cause);
                 default -> throw new IllegalStateException("unknown reaction " + reaction);
             }
@@ -629,36 +746,101 @@ public final class FailoverEngine {
             startPlan(Plan.of(Kind.RESTART, a, List.of(a), initialStage(false, false), false, false, cause));
         }
 
-        void failover(String cause, boolean fenceFirst) {
+        /**
+         * Fails over from the active node, within the crash-loop budget: at most {@code maxFailovers} within the
+         * failover window, and, after a service used up its restarts, never to a node whose service did the same
+         * within the restart window (a service that fails wherever it runs is a service problem: a standby would
+         * fail too). A lost node is failed away from whatever its standby's past, so a service crash followed by
+         * the new node's death still fails back at once. Nothing is stopped when the failover cannot happen.
+         */
+        void failover(String cause, boolean fenceFirst, boolean serviceFailure) {
             NodeId old = m.active;
-            NodeId target = null;
-            for (NodeId n : config.nodes()) {
-                if (!n.equals(old) && candidate(n)) {
-                    target = n;
-                    break;
+            List<Instant> recent = new ArrayList<>();
+            Instant horizon = now.minus(policy.failoverWindow());
+            for (Instant t : m.failovers) {
+                if (t.isAfter(horizon)) {
+                    recent.add(t);
                 }
             }
-            if (target == null) {
-                block("failover needed (" + cause + ") but no standby is available: " + m.roles);
+            if (recent.size() >= policy.maxFailovers()) {
+                m.failovers = List.copyOf(recent);
+                block("failover needed (" + cause + ") but " + recent.size() + " failover(s) already happened within "
+                        + policy.failoverWindow() + " (the budget is " + policy.maxFailovers() + "): the service fails"
+                        + " wherever it runs; leaving " + (old == null ? "the cluster" : old) + " as it is");
                 return;
             }
-            why("failing over from " + old + " to " + target + (fenceFirst ? ", fencing " + old + " first" : ""));
+            NodeId target = null;
+            List<NodeId> spent = new ArrayList<>();
+            for (NodeId n : config.nodes()) {
+                if (n.equals(old) || !candidate(n)) {
+                    continue;
+                }
+                if (serviceFailure && exhaustedRecently(n)) {
+                    spent.add(n);
+                    continue;
+                }
+                target = n;
+                break;
+            }
+            if (target == null) {
+                String why = !spent.isEmpty() ? "the service also used up its restarts on " + spent + " within "
+                        + policy.restartWindow() + ": a standby would fail too"
+                        : "no standby is usable: " + standbyReport(old);
+                block("failover needed (" + cause + ") but " + why + "; leaving " + (old == null ? "the cluster" : old)
+                        + " as it is");
+                return;
+            }
+            recent.add(now);
+            m.failovers = List.copyOf(recent);
+            why("failing over from " + old + " to " + target + (fenceFirst ? ", fencing " + old + " first" : "")
+                    + " (failover " + recent.size() + " of " + policy.maxFailovers() + " within "
+                    + policy.failoverWindow() + ")");
             notifyOperator(Notification.Kind.FAILOVER_STARTED, old, "failing over from " + old + " to " + target
                     + ": " + cause);
-            startPlan(Plan.of(Kind.FAILOVER, target, old == null ? List.of() : List.of(old),
-                    initialStage(!fenceFirst, fenceFirst), !fenceFirst, fenceFirst, cause));
+            Plan p = Plan.of(Kind.FAILOVER, target, old == null ? List.of() : List.of(old),
+                    initialStage(!fenceFirst, fenceFirst), !fenceFirst, fenceFirst, cause);
+            startPlan(serviceFailure ? p.asServiceFailure() : p);
         }
 
-        /** Whether {@code n} may be the target of a takeover: a standby that nothing suggests might be running. */
+        void failover(String cause, boolean fenceFirst) {
+            failover(cause, fenceFirst, false);
+        }
+
+        boolean exhaustedRecently(NodeId n) {
+            Instant at = m.exhausted.get(n);
+            return at != null && at.isAfter(now.minus(policy.restartWindow()));
+        }
+
+        String standbyReport(NodeId old) {
+            StringBuilder b = new StringBuilder();
+            for (NodeId n : config.nodes()) {
+                if (!n.equals(old)) {
+                    b.append(b.length() == 0 ? "" : ", ").append(n).append(' ').append(m.roles.get(n));
+                    if (m.unusable.containsKey(n)) {
+                        b.append(" (").append(m.unusable.get(n)).append(')');
+                    } else if (mightRun(n)) {
+                        b.append(" (might be running)");
+                    }
+                }
+            }
+            return b.toString();
+        }
+
+        /**
+         * Whether {@code n} may be the target of a takeover: a standby that nothing suggests might be running and
+         * that the last standby check did not find unusable.
+         */
         boolean candidate(NodeId n) {
             NodeRole role = m.roles.get(n);
-            return (role == NodeRole.STANDBY || role == NodeRole.STOPPED) && !mightRun(n);
+            return (role == NodeRole.STANDBY || role == NodeRole.STOPPED) && !mightRun(n)
+                    && !m.unusable.containsKey(n);
         }
 
         /** The next standby a failover has not tried yet, in order of preference, or null. */
         NodeId nextCandidate(Plan p) {
             for (NodeId n : config.nodes()) {
-                if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n) && candidate(n)) {
+                if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n) && candidate(n)
+                        && !(p.serviceFailure() && exhaustedRecently(n))) {
                     return n;
                 }
             }
@@ -941,7 +1123,10 @@ public final class FailoverEngine {
                 return;
             }
             m.take(e.commandId());
-            if (e instanceof Event.ProbeCompleted pc) {
+            if (m.standbyChecks.contains(e.commandId())) {
+                m.check(e.commandId(), false);
+                onStandbyCheck(o.node().orElseThrow(), e);
+            } else if (e instanceof Event.ProbeCompleted pc) {
                 onProbe(pc);
             } else if (e instanceof Event.Observed ob) {
                 onObserved(ob);
@@ -1029,6 +1214,18 @@ public final class FailoverEngine {
                     } else if (forced(p.target())) {
                         why("replica on " + p.target() + " is " + r + ": promoting it anyway, forced by an operator");
                         m.plan = p.next().withForce(true);
+                    } else if (step == Step.PRECHECK_REPLICA && p.kind() == Kind.FAILOVER) {
+                        NodeId next = nextCandidate(p);
+                        standbyUsable(p.target(), "its replica is " + r);
+                        if (next != null) {
+                            why("the replica on " + p.target() + " is " + r + ": checking " + next + " instead, before"
+                                    + " touching " + m.active);
+                            m.plan = p.retarget(next, 0);
+                        } else {
+                            block("failover needed (" + p.cause() + ") but no standby is usable (the replica on "
+                                    + p.target() + " is " + r + "); leaving " + m.active + " as it is");
+                            return;
+                        }
                     } else if (step == Step.PRECHECK_REPLICA) {
                         m.plan = null;
                         m.phase = Phase.RUNNING;
@@ -1144,6 +1341,7 @@ public final class FailoverEngine {
                 m.startingSince = now;
                 m.graceDeadline = now.plus(policy.startupGrace());
                 m.firstProbe = true;
+                m.probeDelay = FIRST_PROBE_DELAY;
                 m.failuresInRow = 0;
                 m.serviceMaintenanceSince = null;
                 why("service launched on " + p.target() + " under " + epoch() + "; start-up grace until "
@@ -1207,7 +1405,7 @@ public final class FailoverEngine {
                         m.plan = null;
                         m.phase = Phase.RUNNING;
                         failover("restart of " + x + " could not confirm the old service gone (" + s + ") after "
-                                + p.cause(), true);
+                                + p.cause(), true, false);
                         return;
                     }
                     why(x + " is " + s + " after kill: fencing it");
@@ -1337,6 +1535,9 @@ public final class FailoverEngine {
             m.lastFailure = null;
             m.serviceMaintenanceSince = null;
             m.forcePromote = force.orElse(null);
+            m.failovers = List.of();
+            m.exhausted = Map.of();
+            m.unusable = Map.of();
             // An operator's force is for the next promotion of that node, and for a bounded time only.
             m.forceUntil = force.isPresent() ? now.plus(policy.maxMaintenance()) : null;
             String msg = "operator cleared the failure history"

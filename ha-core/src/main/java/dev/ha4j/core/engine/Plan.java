@@ -30,10 +30,12 @@ import java.util.Optional;
  * @param cause why the plan was started
  * @param passedOver candidates a failover already gave up on because their replica was not up to date
  * @param demoted secured nodes whose replicas this plan demoted successfully
+ * @param serviceFailure whether this failover follows a service that used up its restarts (not a lost node): it
+ *     then never targets a node whose service did the same within the restart window
  */
 public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<NodeId> secureQueue, Stage stage,
         int subIndex, boolean unrouteFirst, boolean fenceFirst, List<NodeId> secured, boolean force,
-        String cause, List<NodeId> passedOver, List<NodeId> demoted) {
+        String cause, List<NodeId> passedOver, List<NodeId> demoted, boolean serviceFailure) {
 
     /**
      * What a plan is for, and its steps in order: the failover plan of the design, as built.
@@ -45,8 +47,8 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
      *     WAIT_HEALTHY, ROUTE</td></tr>
      * <tr><td>ADOPT</td><td>[SECURE] ACQUIRE_LEASE, DEMOTE_OLD, CHECK_REPLICA, PROMOTE, ROUTE</td></tr>
      * <tr><td>RESTART</td><td>SECURE (the active itself), CHECK_REPLICA, PROMOTE, START, WAIT_HEALTHY</td></tr>
-     * <tr><td>FAILOVER</td><td>SECURE, ACQUIRE_LEASE, DEMOTE_OLD, CHECK_REPLICA, OUTDATE_PEER, PROMOTE, START,
-     *     WAIT_HEALTHY, ROUTE</td></tr>
+     * <tr><td>FAILOVER</td><td>PRECHECK_REPLICA, SECURE, ACQUIRE_LEASE, DEMOTE_OLD, CHECK_REPLICA, OUTDATE_PEER,
+     *     PROMOTE, START, WAIT_HEALTHY, ROUTE</td></tr>
      * <tr><td>SWITCHOVER</td><td>PRECHECK_REPLICA, SECURE, ACQUIRE_LEASE, DEMOTE_OLD, CHECK_REPLICA, PROMOTE,
      *     START, WAIT_HEALTHY, ROUTE</td></tr>
      * <tr><td>RELINQUISH</td><td>SECURE, DEMOTE_OLD</td></tr>
@@ -70,7 +72,8 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
         RESTART(Phase.RESTARTING, List.of(Step.SECURE, Step.CHECK_REPLICA, Step.PROMOTE, Step.START,
                 Step.WAIT_HEALTHY)),
         /** Fail over after a failure. */
-        FAILOVER(Phase.FAILING_OVER, List.of(Step.SECURE, Step.ACQUIRE_LEASE, Step.DEMOTE_OLD, Step.CHECK_REPLICA,
+        FAILOVER(Phase.FAILING_OVER, List.of(Step.PRECHECK_REPLICA, Step.SECURE, Step.ACQUIRE_LEASE, Step.DEMOTE_OLD,
+                Step.CHECK_REPLICA,
                 Step.OUTDATE_PEER, Step.PROMOTE, Step.START, Step.WAIT_HEALTHY, Step.ROUTE)),
         /** Planned switchover. */
         SWITCHOVER(Phase.SWITCHING_OVER, List.of(Step.PRECHECK_REPLICA, Step.SECURE, Step.ACQUIRE_LEASE,
@@ -172,7 +175,7 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
             steps = s;
         }
         return new Plan(kind, target, steps, 0, secureQueue, stage, 0, unrouteFirst, fenceFirst, List.of(), false,
-                cause, List.of(), List.of());
+                cause, List.of(), List.of(), false);
     }
 
     /** @return the current step, empty when all are done */
@@ -186,12 +189,12 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
 
     Plan next() {
         return new Plan(kind, target, steps, index + 1, secureQueue, stage, 0, unrouteFirst, fenceFirst, secured,
-                force, cause, passedOver, demoted);
+                force, cause, passedOver, demoted, serviceFailure);
     }
 
     Plan withStage(Stage s, int sub) {
         return new Plan(kind, target, steps, index, secureQueue, s, sub, unrouteFirst, fenceFirst, secured, force,
-                cause, passedOver, demoted);
+                cause, passedOver, demoted, serviceFailure);
     }
 
     Plan withSubIndex(int sub) {
@@ -204,19 +207,19 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
         done.remove(head);
         done.add(head);
         return new Plan(kind, target, steps, index, secureQueue.subList(1, secureQueue.size()), nextStage, 0,
-                unrouteFirst, fenceFirst, done, force, cause, passedOver, demoted);
+                unrouteFirst, fenceFirst, done, force, cause, passedOver, demoted, serviceFailure);
     }
 
     Plan withForce(boolean f) {
         return new Plan(kind, target, steps, index, secureQueue, stage, subIndex, unrouteFirst, fenceFirst, secured,
-                f, cause, passedOver, demoted);
+                f, cause, passedOver, demoted, serviceFailure);
     }
 
     Plan withDemoted(NodeId n) {
         List<NodeId> d = new ArrayList<>(demoted);
         d.add(n);
         return new Plan(kind, target, steps, index, secureQueue, stage, subIndex + 1, unrouteFirst, fenceFirst,
-                secured, force, cause, passedOver, d);
+                secured, force, cause, passedOver, d, serviceFailure);
     }
 
     /**
@@ -237,7 +240,12 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
             }
         }
         return new Plan(kind, target, s, 0, queue, stage, 0, unrouteFirst, fenceFirst, secured, force, cause,
-                passedOver, demoted);
+                passedOver, demoted, serviceFailure);
+    }
+
+    Plan asServiceFailure() {
+        return new Plan(kind, target, steps, index, secureQueue, stage, subIndex, unrouteFirst, fenceFirst, secured,
+                force, cause, passedOver, demoted, true);
     }
 
     /**
@@ -251,7 +259,7 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
         List<NodeId> over = new ArrayList<>(passedOver);
         over.add(target);
         return new Plan(kind, next, steps, acquireAt, secureQueue, stage, 0, unrouteFirst, fenceFirst, secured, force,
-                cause, over, demoted);
+                cause, over, demoted, serviceFailure);
     }
 
     /** @return the node being made sure out, if securing */

@@ -7,5 +7,7 @@ public enum Timer {
     /** A fencing delay has passed. */
     FENCE_DELAY,
     /** Operator maintenance reaches its end. */
-    MAINTENANCE_END
+    MAINTENANCE_END,
+    /** Time to check the standbys: reachable, the service not running there, the replica usable. */
+    STANDBY_CHECK
 }

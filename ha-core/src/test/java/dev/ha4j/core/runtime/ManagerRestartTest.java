@@ -52,11 +52,14 @@ class ManagerRestartTest {
 
     HaRuntime runtime(Journal journal, ClusterConfig config) {
         // A fresh coordinator every time: what the tour's wiring gives a restarted manager.
-        return HaRuntime.builder().config(config).probe(infra).serviceControl(infra)
+        HaRuntime.Builder b = HaRuntime.builder().config(config).probe(infra).serviceControl(infra)
                 .fencer("bmc", infra).replicator(infra.replicator).router(infra)
-                .coordinator(InMemoryCoordinator.create()).journal(journal).notifier(notifications::add)
-                .deadlineSlack(Duration.ofMillis(200)).build();
+                .coordinator(coordinator.get()).notifier(notifications::add)
+                .deadlineSlack(Duration.ofMillis(200));
+        return journal == null ? b.build() : b.journal(journal).build();
     }
+
+    java.util.function.Supplier<dev.ha4j.core.spi.Coordinator> coordinator = InMemoryCoordinator::create;
 
     void restartAfterFailoversAdopts(Function<Path, Journal> open, Path where) {
         long epoch = 0;
@@ -92,6 +95,13 @@ class ManagerRestartTest {
         restartAfterFailoversAdopts(JsonLinesJournal::open, file);
         assertThat(JournalReplay.verify(new FailoverEngine(HaRuntimeTest.config()), JsonLinesJournal.read(file)))
                 .isEmpty();
+    }
+
+    @Test
+    void aFileCoordinatorKeepsEpochsIncreasingAcrossRestartsWithoutAJournal() {
+        Path state = dir.resolve("coordinator.json");
+        coordinator = () -> dev.ha4j.core.builtin.FileCoordinator.open(state);
+        restartAfterFailoversAdopts(p -> null, dir.resolve("unused"));
     }
 
     @Test

@@ -123,7 +123,7 @@ public final class FileCoordinator implements Coordinator, EpochFloor {
                 LOG.error("cannot persist the coordinator state {}: {}", file, e.getMessage());
                 r.lease().ifPresent(l -> delegate.release(l, timeout));
                 return LeaseResult.notGranted(Outcome.FAILED, Optional.empty(), "the coordinator cannot persist "
-                        + "its state to '" + file + "': " + e.getCause().getMessage());
+                        + "its state to '" + file + "': " + why(e.getCause()));
             }
             return r;
         }
@@ -142,7 +142,7 @@ public final class FileCoordinator implements Coordinator, EpochFloor {
                 write();
             } catch (UncheckedIOException e) {
                 return OpResult.failed("released in memory, but cannot persist it to '" + file + "': "
-                        + e.getCause().getMessage());
+                        + why(e.getCause()));
             }
             return r;
         }
@@ -229,7 +229,8 @@ public final class FileCoordinator implements Coordinator, EpochFloor {
                 LOG.debug("cannot fsync directory {}: {}", parent, e.getMessage());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write coordinator state '" + file + "': " + e.getMessage(), e);
+            // An interrupt (the caller's deadline) closes the channel: ClosedByInterruptException has no message.
+            throw new UncheckedIOException("cannot write coordinator state '" + file + "': " + why(e), e);
         }
     }
 
@@ -257,6 +258,10 @@ public final class FileCoordinator implements Coordinator, EpochFloor {
                     + " only if every epoch-checking peer is reset too", e);
         }
         return s;
+    }
+
+    private static String why(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static long crc(String s) {

@@ -127,10 +127,34 @@ public final class RotatingJournal implements CheckpointedJournal {
         if (!segments.isEmpty()) {
             cutTornTail(segments.get(segments.size() - 1), notes);
         }
-        Recovery r = recover(dir, notes);
+        Recovery r;
+        if (segments.isEmpty() && checkpointFiles(dir).isEmpty() && b.legacy != null && Files.exists(b.legacy)) {
+            // Switching from a single-file journal: its memory carries over as the first checkpoint.
+            RecoveryState legacy = RecoveryState.empty();
+            long[] n = {0};
+            JsonLinesJournal.forEach(b.legacy, e -> {
+                legacy.apply(e);
+                n[0]++;
+            });
+            String note = "continued from the single-file journal '" + b.legacy + "' (" + n[0] + " entries, left"
+                    + " as it was)";
+            LOG.info("journal {}: {}", dir, note);
+            notes.add(note);
+            r = new Recovery(legacy, Optional.empty(), n[0], notes);
+        } else {
+            r = recover(dir, notes);
+        }
         this.state = r.state();
         this.opened = new Recovery(r.state().copy(), r.checkpointSeq(), r.entriesRead(), r.notes());
         openSegment(segments.isEmpty() ? segmentPath(state.seq() + 1) : segments.get(segments.size() - 1));
+        if (segments.isEmpty() && state.entries() > 0) {
+            try {
+                writeCheckpoint(r.notes().get(r.notes().size() - 1));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the first checkpoint in '" + dir + "': "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** @return a builder with the defaults */
@@ -648,8 +672,22 @@ public final class RotatingJournal implements CheckpointedJournal {
         private int checkpointEvery = 1_000;
         private int checkpointsKept = 3;
         private Durability durability = Durability.DURABLE_DECISIONS;
+        private Path legacy;
 
         private Builder() {
+        }
+
+        /**
+         * Carries over the memory of a single-file {@link JsonLinesJournal} when the directory holds no journal
+         * yet: its entries are folded into the first checkpoint and numbering continues after them; the file
+         * itself is left as it was (and is ignored once the directory has a journal).
+         *
+         * @param file the old journal file
+         * @return this builder
+         */
+        public Builder continueFrom(Path file) {
+            this.legacy = file;
+            return this;
         }
 
         /**

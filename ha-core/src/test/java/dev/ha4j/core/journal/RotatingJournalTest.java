@@ -209,4 +209,27 @@ class RotatingJournalTest {
         }
         small().close();
     }
+
+    @Test
+    void aSingleFileJournalCarriesOverIntoANewDirectory() {
+        Path file = dir.resolve("journal.jsonl");
+        try (JsonLinesJournal j = JsonLinesJournal.open(file)) {
+            for (long s = 1; s <= 300; s++) {
+                j.append(entry(s));
+            }
+        }
+        Path journal = dir.resolve("journal");
+        try (RotatingJournal j = RotatingJournal.builder().directory(journal).continueFrom(file).build()) {
+            Recovery r = j.recover();
+            assertThat(r.state().seq()).isEqualTo(300);
+            assertThat(r.state().highestEpoch()).isEqualTo(Epoch.of(3));
+            assertThat(r.notes()).singleElement().asString().contains("continued from");
+            j.append(entry(301));
+        }
+        Recovery again = RotatingJournal.recover(journal);
+        assertThat(again.checkpointSeq()).contains(301L);
+        assertThat(again.state().highestEpoch()).isEqualTo(Epoch.of(3));
+        assertThat(RotatingJournal.read(journal)).extracting(JournalEntry::seq).containsExactly(301L);
+        assertThat(JsonLinesJournal.read(file)).hasSize(300);
+    }
 }

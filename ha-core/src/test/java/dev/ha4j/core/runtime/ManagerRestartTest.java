@@ -11,6 +11,7 @@ import dev.ha4j.core.config.ClusterConfig;
 import dev.ha4j.core.engine.ClusterState;
 import dev.ha4j.core.engine.FailoverEngine;
 import dev.ha4j.core.journal.JournalEntry;
+import dev.ha4j.core.journal.RecoveryState;
 import dev.ha4j.core.journal.RotatingJournal;
 import java.nio.file.Files;
 import java.util.stream.Stream;
@@ -52,11 +53,14 @@ class ManagerRestartTest {
 
     HaRuntime runtime(Journal journal, ClusterConfig config) {
         // A fresh coordinator every time: what the tour's wiring gives a restarted manager.
-        return HaRuntime.builder().config(config).probe(infra).serviceControl(infra)
+        HaRuntime.Builder b = HaRuntime.builder().config(config).probe(infra).serviceControl(infra)
                 .fencer("bmc", infra).replicator(infra.replicator).router(infra)
-                .coordinator(InMemoryCoordinator.create()).journal(journal).notifier(notifications::add)
-                .deadlineSlack(Duration.ofMillis(200)).build();
+                .coordinator(coordinator.get()).notifier(notifications::add)
+                .deadlineSlack(Duration.ofMillis(200));
+        return journal == null ? b.build() : b.journal(journal).build();
     }
+
+    java.util.function.Supplier<dev.ha4j.core.spi.Coordinator> coordinator = InMemoryCoordinator::create;
 
     void restartAfterFailoversAdopts(Function<Path, Journal> open, Path where) {
         long epoch = 0;
@@ -95,6 +99,13 @@ class ManagerRestartTest {
     }
 
     @Test
+    void aFileCoordinatorKeepsEpochsIncreasingAcrossRestartsWithoutAJournal() {
+        Path state = dir.resolve("coordinator.json");
+        coordinator = () -> dev.ha4j.core.builtin.FileCoordinator.open(state);
+        restartAfterFailoversAdopts(p -> null, dir.resolve("unused"));
+    }
+
+    @Test
     void aRotatingJournalAdoptsAfterEveryRestartAndReplaysAcrossRotatedFiles() throws Exception {
         Path journal = dir.resolve("journal");
         restartAfterFailoversAdopts(d -> RotatingJournal.builder().directory(d).maxFileBytes(16 * 1024).maxFiles(2)
@@ -106,6 +117,28 @@ class ManagerRestartTest {
         ClusterConfig other = ClusterConfig.custom().name("rt").nodes("a", "b").policy(HaRuntimeTest.config().policy()
                 .toBuilder().failuresBeforeAction(3).build()).build();
         assertThat(JournalReplay.verify(new FailoverEngine(other), journal)).isPresent();
+
+        // A checkpoint that does not follow from the entries before it is found, even with a valid CRC.
+        List<Path> cps;
+        try (Stream<Path> files = Files.list(journal)) {
+            cps = files.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+\\.json")).sorted().toList();
+        }
+        Path newest = cps.get(cps.size() - 1);
+        var mapper = dev.ha4j.core.internal.Json.mapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(newest.toFile());
+        RecoveryState.Checkpoint cp = mapper.treeToValue(root.get("state"), RecoveryState.Checkpoint.class);
+        RecoveryState.Checkpoint doctored = new RecoveryState.Checkpoint(cp.format(), cp.seq(), cp.at(), cp.entries(),
+                dev.ha4j.core.Epoch.of(cp.highestEpoch().value() + 100), cp.nextCommandId(), cp.maintenanceUntil(),
+                cp.maintenanceTimerId(), cp.blockedReason(), cp.restarts(), cp.nodes());
+        root.set("state", mapper.valueToTree(doctored));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(mapper.writeValueAsString(doctored).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        root.put("crc", crc.getValue());
+        mapper.writeValue(newest.toFile(), root);
+        assertThat(RotatingJournal.recover(journal).state().highestEpoch()).as("the doctored one is used")
+                .isEqualTo(doctored.highestEpoch());
+        assertThat(JournalReplay.verify(new FailoverEngine(HaRuntimeTest.config()), journal))
+                .hasValueSatisfying(m -> assertThat(m.what()).startsWith("checkpoint"));
     }
 
     @Test

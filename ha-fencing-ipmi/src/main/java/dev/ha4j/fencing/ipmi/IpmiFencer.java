@@ -237,15 +237,17 @@ public final class IpmiFencer implements Fencer {
                 "Chassis Control (" + word + ")");
         if (r.completionCode() != 0) {
             int cc = r.completionCode();
-            if (cc == 0xd4) {
-                throw new IpmiException(IpmiFailure.PRIVILEGE_TOO_LOW, "Chassis Control (" + word + ") at "
-                        + s.target() + ": " + IpmiMessage.describe(cc) + "; it needs OPERATOR or ADMINISTRATOR", cc);
-            }
-            // Some BMCs refuse a power command that would not change the state (0xD5): what counts is the state.
+            // Only on this failure path is the state read separately: a refused command is worth reporting
+            // with the state the node is in, and some BMCs refuse a power command that would not change the
+            // state (0xD5), where the state is what counts.
             try {
                 st.state = readPower(s, d);
             } catch (IpmiException e) {
                 st.state = PowerState.UNKNOWN;
+            }
+            if (cc == 0xd4) {
+                throw new IpmiException(IpmiFailure.PRIVILEGE_TOO_LOW, "Chassis Control (" + word + ") at "
+                        + s.target() + ": " + IpmiMessage.describe(cc) + "; it needs OPERATOR or ADMINISTRATOR", cc);
             }
             if (st.state == target) {
                 st.detail = "verified " + target + " (Chassis Control answered " + IpmiMessage.describe(cc) + ")";

@@ -462,6 +462,10 @@ public final class RmcpPlusSession implements AutoCloseable {
     }
 
     private static Duration longer(Duration interval) {
+        // compared before doubling: a configured interval near Duration's limit must not overflow
+        if (interval.compareTo(MAX_RETRANSMIT_INTERVAL) >= 0) {
+            return MAX_RETRANSMIT_INTERVAL;
+        }
         Duration next = interval.multipliedBy(2);
         return next.compareTo(MAX_RETRANSMIT_INTERVAL) > 0 ? MAX_RETRANSMIT_INTERVAL : next;
     }

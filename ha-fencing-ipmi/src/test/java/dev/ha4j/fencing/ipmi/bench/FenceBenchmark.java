@@ -6,10 +6,7 @@ import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiResult;
 import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import java.io.File;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +25,7 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>ha4j {@link IpmiFencer} OFF in a warm JVM;
  *   <li>{@code ipmitool chassis power off} then {@code ipmitool chassis power status};
- *   <li>{@code ipmipower --off --wait-until-off} (FreeIPMI);
+ *   <li>{@code ipmipower --off --wait-until-off} (FreeIPMI; {@code -W opensesspriv}, which {@code ipmi_sim} needs);
  *   <li>a fresh JVM fencing once ({@link FenceOnce}), process start to exit;
  *   <li>{@code fence_ipmilan --lanplus -o off --power-wait=0} (Debian {@code fence-agents}).
  * </ol>
@@ -37,9 +34,12 @@ import java.util.function.Supplier;
  * ratios, which come from the same run, rather than the absolute times.
  *
  * <pre>
- * mvn -B -o -q -pl ha-fencing-ipmi -am test-compile
- * mvn -B -o -q -pl ha-fencing-ipmi org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.ha4j.fencing.ipmi.bench.FenceBenchmark -Dexec.args=20
+ * mvn -B -o -q -pl ha-fencing-ipmi -am test-compile \
+ *     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+ *     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+ * java -Dorg.slf4j.simpleLogger.log.dev.ha4j.fencing.ipmi=warn -cp ha-fencing-ipmi/target/test-classes:\
+ * ha-fencing-ipmi/target/classes:$(cat ha-fencing-ipmi/target/bench.classpath) \
+ *     dev.ha4j.fencing.ipmi.bench.FenceBenchmark 20
  * </pre>
  */
 public final class FenceBenchmark {
@@ -57,7 +57,7 @@ public final class FenceBenchmark {
         int warmup = 3;
         NodeId node = NodeId.of("node-1");
         String java = ProcessHandle.current().info().command().orElse("java");
-        String classpath = classpath();
+        String classpath = freshClasspath();
         try (IpmiSimulator sim = IpmiSimulator.start()) {
             IpmiFencer fencer = sim.fencer(node);
             String port = Integer.toString(sim.port());
@@ -73,13 +73,15 @@ public final class FenceBenchmark {
             }));
             variants.put("ipmipower --off --wait-until-off", () -> timed(() -> {
                 String out = run(List.of("ipmipower", "-D", "LAN_2_0", "-h", "127.0.0.1:" + port, "-u",
-                        IpmiSimulator.ADMIN, "-p", IpmiSimulator.ADMIN_PASSWORD, "-I", "3", "--off",
+                        IpmiSimulator.ADMIN, "-p", IpmiSimulator.ADMIN_PASSWORD, "-I", "3", "-W", "opensesspriv", "--off",
                         "--wait-until-off"), Map.of());
                 check(out.contains(": ok"), "ipmipower: " + out);
             }));
             variants.put("fresh JVM: FenceOnce (java -cp ...)", () -> timed(() -> {
-                String out = run(List.of(java, "-cp", classpath, FenceOnce.class.getName(), "127.0.0.1", port,
-                        IpmiSimulator.ADMIN), Map.of("IPMI_PASSWORD", IpmiSimulator.ADMIN_PASSWORD));
+                String out = run(List.of(java, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-Dorg.slf4j.simpleLogger.log.dev.ha4j.fencing.ipmi=warn", "-cp", classpath,
+                        FenceOnce.class.getName(), "127.0.0.1", port, IpmiSimulator.ADMIN),
+                        Map.of("IPMI_PASSWORD", IpmiSimulator.ADMIN_PASSWORD));
                 check(out.contains("verified OFF"), "FenceOnce: " + out);
             }));
             variants.put("fence_ipmilan --power-wait=0 -o off", () -> timed(() -> {
@@ -149,23 +151,19 @@ public final class FenceBenchmark {
         }
     }
 
-    /** The test classpath: from the class loader exec:java builds, else this JVM's own. */
-    private static String classpath() {
-        ClassLoader cl = FenceBenchmark.class.getClassLoader();
-        List<String> parts = new ArrayList<>();
-        while (cl != null) {
-            if (cl instanceof URLClassLoader u) {
-                for (URL url : u.getURLs()) {
-                    try {
-                        parts.add(Path.of(url.toURI()).toString());
-                    } catch (Exception e) {
-                        // not a file: skip it
-                    }
-                }
+    /**
+     * What the fresh JVM gets: this JVM's class path without the test libraries, as an application would have
+     * it (the module, ha-core and its libraries, an SLF4J binding), plus the test classes for {@link FenceOnce}.
+     */
+    private static String freshClasspath() {
+        List<String> keep = new ArrayList<>();
+        for (String part : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (part.contains("/target/classes") || part.contains("/target/test-classes") || part.contains("slf4j")
+                    || part.contains("jackson")) {
+                keep.add(part);
             }
-            cl = cl.getParent();
         }
-        return parts.isEmpty() ? System.getProperty("java.class.path") : String.join(File.pathSeparator, parts);
+        return String.join(File.pathSeparator, keep);
     }
 
     private static double load() {

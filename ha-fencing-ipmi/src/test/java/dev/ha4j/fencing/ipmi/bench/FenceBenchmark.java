@@ -6,6 +6,9 @@ import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiResult;
 import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.spi.ToolProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,9 @@ import java.util.function.Supplier;
  *   <li>{@code ipmitool chassis power off} then {@code ipmitool chassis power status};
  *   <li>{@code ipmipower --off --wait-until-off} (FreeIPMI; {@code -W opensesspriv}, which {@code ipmi_sim} needs);
  *   <li>a fresh JVM fencing once ({@link FenceOnce}), process start to exit;
+ *   <li>the same, tuned the way a fence-agent wrapper would start it: the classes in jars with an application
+ *       class-data archive (AppCDS, written by one fence at the start of the run), C1 only, Serial GC, no
+ *       perf-data file;
  *   <li>{@code fence_ipmilan --lanplus -o off --power-wait=0} (Debian {@code fence-agents}).
  * </ol>
  *
@@ -58,7 +64,24 @@ public final class FenceBenchmark {
         NodeId node = NodeId.of("node-1");
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = freshClasspath();
+        Path work = Files.createTempDirectory("ha4j-fence-bench");
+        String jarClasspath = jarred(classpath, work);
+        String archive = work.resolve("fence-once.jsa").toString();
         try (IpmiSimulator sim = IpmiSimulator.start()) {
+            runAll(sim, node, java, classpath, jarClasspath, archive, rounds, warmup);
+        } finally {
+            try (var files = Files.list(work)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(work);
+        }
+    }
+
+    private static void runAll(IpmiSimulator sim, NodeId node, String java, String classpath, String jarClasspath,
+            String archive, int rounds, int warmup) throws Exception {
+        {
             IpmiFencer fencer = sim.fencer(node);
             String port = Integer.toString(sim.port());
             Map<String, Supplier<Double>> variants = new LinkedHashMap<>();
@@ -83,6 +106,20 @@ public final class FenceBenchmark {
                         FenceOnce.class.getName(), "127.0.0.1", port, IpmiSimulator.ADMIN),
                         Map.of("IPMI_PASSWORD", IpmiSimulator.ADMIN_PASSWORD));
                 check(out.contains("verified OFF"), "FenceOnce: " + out);
+            }));
+            List<String> tuned = List.of(java, "-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                    "-Dorg.slf4j.simpleLogger.log.dev.ha4j.fencing.ipmi=warn", "-cp", jarClasspath,
+                    FenceOnce.class.getName(), "127.0.0.1", port, IpmiSimulator.ADMIN);
+            check(fencer.run(node, FenceAction.ON, Duration.ofSeconds(10)).isOk(), "power on");
+            // one fence writes the application class-data archive (AppCDS) the tuned variant starts from
+            List<String> dump = new ArrayList<>(tuned);
+            dump.set(1, "-XX:ArchiveClassesAtExit=" + archive);
+            String dumped = run(dump, Map.of("IPMI_PASSWORD", IpmiSimulator.ADMIN_PASSWORD));
+            check(dumped.contains("verified OFF") && Files.exists(Path.of(archive)), "AppCDS dump: " + dumped);
+            variants.put("fresh JVM tuned: AppCDS, C1, Serial GC", () -> timed(() -> {
+                String out = run(tuned, Map.of("IPMI_PASSWORD", IpmiSimulator.ADMIN_PASSWORD));
+                check(out.contains("verified OFF"), "FenceOnce tuned: " + out);
             }));
             variants.put("fence_ipmilan --power-wait=0 -o off", () -> timed(() -> {
                 String out = run(List.of("fence_ipmilan", "--lanplus", "-C", "3", "-a", "127.0.0.1", "-u", port,
@@ -114,8 +151,11 @@ public final class FenceBenchmark {
                     ours / percentile(times.get(keys.get(1)), 50));
             System.out.printf(Locale.ROOT, "  ratio ha4j warm / ipmipower:            %.2f%n",
                     ours / percentile(times.get(keys.get(2)), 50));
+            double fenceAgent = percentile(times.get(keys.get(5)), 50);
             System.out.printf(Locale.ROOT, "  ratio fresh JVM / fence_ipmilan:        %.2f%n",
-                    percentile(times.get(keys.get(3)), 50) / percentile(times.get(keys.get(4)), 50));
+                    percentile(times.get(keys.get(3)), 50) / fenceAgent);
+            System.out.printf(Locale.ROOT, "  ratio fresh JVM tuned / fence_ipmilan:  %.2f%n",
+                    percentile(times.get(keys.get(4)), 50) / fenceAgent);
         }
     }
 
@@ -164,6 +204,27 @@ public final class FenceBenchmark {
             }
         }
         return String.join(File.pathSeparator, keep);
+    }
+
+    /**
+     * The same class path with every directory packed into a jar: application class-data sharing archives
+     * classes from jars only, as an application would ship them.
+     */
+    private static String jarred(String classpath, Path work) throws Exception {
+        ToolProvider jar = ToolProvider.findFirst("jar").orElseThrow();
+        List<String> out = new ArrayList<>();
+        int n = 0;
+        for (String part : classpath.split(File.pathSeparator)) {
+            if (Files.isDirectory(Path.of(part))) {
+                Path j = work.resolve("part-" + n++ + ".jar");
+                int rc = jar.run(System.out, System.err, "--create", "--file", j.toString(), "-C", part, ".");
+                check(rc == 0, "jar of " + part);
+                out.add(j.toString());
+            } else {
+                out.add(part);
+            }
+        }
+        return String.join(File.pathSeparator, out);
     }
 
     private static double load() {

@@ -104,7 +104,9 @@ public final class ProcessServiceControl implements ServiceControl {
         final Optional<Path> pidFile;
         final ReentrantLock lock = new ReentrantLock();
         Process process; // the child we launched, if any; guarded by lock
-        ProcessHandle main; // the service's main process: our child or one adopted from the pid file; guarded
+        // the service's main process: our child or one adopted from the pid file; written under lock, volatile so
+        // that pid() can read it without waiting for a call that holds the lock (a start may hold it a minute)
+        volatile ProcessHandle main;
         Set<ProcessHandle> known = new LinkedHashSet<>(); // descendants seen so far; guarded by lock
 
         Slot(NodeId node, CommandSpec spec, Optional<Path> logFile, Optional<Path> pidFile) {
@@ -141,14 +143,8 @@ public final class ProcessServiceControl implements ServiceControl {
      * @throws IllegalArgumentException if {@code node} is not configured
      */
     public Optional<Long> pid(NodeId node) {
-        Slot s = slot(node);
-        s.lock.lock();
-        try {
-            ProcessHandle h = s.main;
-            return h != null && !ProcessTree.isGone(h) ? Optional.of(h.pid()) : Optional.empty();
-        } finally {
-            s.lock.unlock();
-        }
+        ProcessHandle h = slot(node).main;
+        return h != null && !ProcessTree.isGone(h) ? Optional.of(h.pid()) : Optional.empty();
     }
 
     /**

@@ -465,4 +465,27 @@ class ProcessServiceControlTest {
         assertThat(control.stop(NODE, huge).outcome()).isEqualTo(Outcome.OK);
         assertThat(control.kill(NODE, huge).outcome()).isEqualTo(Outcome.OK);
     }
+
+    @Test
+    void pidAnswersWithoutWaitingForAStartInItsStartCheck() throws Exception {
+        control = ProcessServiceControl.builder().node(NODE, CommandSpec.of("sleep", "30"))
+                .startCheck(Duration.ofSeconds(3)).build();
+        AtomicReference<OpResult> start = new AtomicReference<>();
+        Thread t = new Thread(() -> start.set(control.start(NODE, Epoch.of(1), T)));
+        t.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long t0 = System.nanoTime();
+        java.util.Optional<Long> pid = control.pid(NODE);
+        while (pid.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            pid = control.pid(NODE);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(pid).as("pid during the 3 s start check").isPresent();
+        procs.trackTree(pid.get());
+        assertThat(took).isLessThan(Duration.ofMillis(2500));
+        assertThat(t.isAlive()).as("the start is still in its check").isTrue();
+        t.join(10_000);
+        assertThat(start.get().outcome()).isEqualTo(Outcome.OK);
+    }
 }

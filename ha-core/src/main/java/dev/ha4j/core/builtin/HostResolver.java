@@ -55,15 +55,23 @@ public interface HostResolver {
      * @param deadlineNanos the deadline, a value of {@code ticker}
      * @param ticker a monotonic nanosecond ticker, usually {@code System::nanoTime}
      * @return the address
-     * @throws UnknownHostException if the name does not exist, or the resolver failed otherwise (the cause is
-     *     attached)
+     * @throws UnknownHostException if the name does not exist, or the resolver failed otherwise (threw, returned
+     *     no future or no address; the cause is attached)
      * @throws TimeoutException if the deadline passed first; the lookup is cancelled
      * @throws InterruptedException if the calling thread was interrupted; the lookup is cancelled
      */
     static InetAddress await(HostResolver resolver, String host, long deadlineNanos,
             java.util.function.LongSupplier ticker)
             throws UnknownHostException, TimeoutException, InterruptedException {
-        CompletableFuture<InetAddress> f = resolver.resolve(host);
+        CompletableFuture<InetAddress> f;
+        try {
+            f = resolver.resolve(host);
+        } catch (RuntimeException e) {
+            // a broken resolver is a failed lookup for the caller, never an exception out of a probe or fence
+            UnknownHostException u = new UnknownHostException(host + ": the resolver failed: " + e);
+            u.initCause(e);
+            throw u;
+        }
         if (f == null) {
             throw new UnknownHostException(host + ": the resolver returned no lookup");
         }

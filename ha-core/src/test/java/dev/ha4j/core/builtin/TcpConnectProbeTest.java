@@ -190,4 +190,19 @@ class TcpConnectProbeTest {
         assertThat(probeFor(LoopbackPeers.closedPort()).probe(NODE, Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))
                 .failure()).contains(FailureKind.CRASHED);
     }
+
+    @Test
+    void brokenResolverIsAnUnreachableVerdictNotAnException() {
+        HostResolver throwing = host -> {
+            throw new IllegalStateException("resolver bug");
+        };
+        HostResolver nothing = host -> null;
+        HostResolver noAddress = host -> CompletableFuture.completedFuture(null);
+        for (HostResolver r : List.of(throwing, nothing, noAddress)) {
+            ProbeResult p = TcpConnectProbe.builder().target(NODE, "service.example", 80).resolver(r).build()
+                    .probe(NODE, Duration.ofSeconds(1));
+            assertThat(p.status()).isEqualTo(HealthStatus.UNREACHABLE);
+            assertThat(p.detail()).contains("service.example");
+        }
+    }
 }

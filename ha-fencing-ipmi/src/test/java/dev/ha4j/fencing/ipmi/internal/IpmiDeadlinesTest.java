@@ -126,7 +126,8 @@ class IpmiDeadlinesTest {
         t.interrupt();
         t.join(2000);
         assertThat(t.isAlive()).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(300));
+        // "at once" on a shared machine: well under the 30 s timeout, with room for scheduling delays
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
         assertThat(r.get().failure()).as("%s", r.get()).isEqualTo(IpmiFailure.INTERRUPTED);
         assertThat(r.get().result().detail()).contains("name lookup");
         assertThat(flag).as("interrupt status kept").isTrue();
@@ -278,5 +279,18 @@ class IpmiDeadlinesTest {
                     + "Capabilities");
             assertThat(took).isLessThan(Duration.ofMillis(600).plus(SLACK.multipliedBy(3)));
         }
+    }
+
+    @Test
+    void hostNameResolvesThroughTheSystemResolverInsideTheDeadline() {
+        IpmiFencer f = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("localhost", bmc.port())
+                .build()).build());
+        assertThat(f.config().resolver()).isSameAs(HostResolver.system());
+        IpmiResult off = f.run(NODE, FenceAction.OFF, Duration.ofSeconds(3));
+        assertThat(off.result().isVerifiedOff()).as("%s", off).isTrue();
+        IpmiResult unknown = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("no-such-bmc.invalid",
+                623).build()).build()).run(NODE, FenceAction.OFF, Duration.ofSeconds(5));
+        assertThat(unknown.failure()).as("%s", unknown).isEqualTo(IpmiFailure.BMC_UNREACHABLE);
+        assertThat(unknown.result().detail()).contains("no-such-bmc.invalid");
     }
 }

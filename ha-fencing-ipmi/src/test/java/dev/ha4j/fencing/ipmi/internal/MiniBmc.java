@@ -143,6 +143,23 @@ final class MiniBmc implements AutoCloseable {
         int type = d[5] & 0x3f;
         int len = (d[14] & 0xff) | (d[15] & 0xff) << 8;
         byte[] body = Arrays.copyOfRange(d, 16, 16 + len);
+        if (type != 0x00 && Arrays.equals(d, lastPreSessionRequest)) {
+            // a retransmitted handshake message gets the same answer, as from a real BMC: answering a
+            // retransmitted RAKP 1 with a fresh random number would break the session being set up
+            return lastPreSessionReply;
+        }
+        byte[] reply = preSessionReply(type, body, d);
+        if (type != 0x00) {
+            lastPreSessionRequest = d;
+            lastPreSessionReply = reply;
+        }
+        return reply;
+    }
+
+    private byte[] lastPreSessionRequest;
+    private byte[] lastPreSessionReply;
+
+    private byte[] preSessionReply(int type, byte[] body, byte[] d) throws Exception {
         switch (type) {
             case 0x10 -> {
                 consoleSid = ByteBuffer.wrap(body, 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();

@@ -34,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  *         .build();
  * }</pre>
  *
+ * <p>The deadline is a {@link System#nanoTime()} value (a step of the wall clock does not move it); a huge
+ * timeout is clamped to about 73 years instead of overflowing.
+ *
  * <p>Thread-safe: immutable after {@link Builder#build()}; each probe runs its own process. The detail carries
  * what the command printed: a command must not print secrets.
  */
@@ -70,16 +73,13 @@ public final class CommandProbe implements HealthProbe {
     @Override
     public ProbeResult probe(NodeId node, Duration timeout) {
         Objects.requireNonNull(node, "node");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout " + timeout + " is negative");
-        }
+        long budget = Deadlines.clampedNanos(timeout);
         CommandSpec spec = commands.getOrDefault(node, defaultCommand.orElse(null));
         if (spec == null) {
             throw new IllegalArgumentException("no command configured for node " + node + " and no default");
         }
         long start = System.nanoTime();
-        ProbeResult r = run(spec, node, start + timeout.toNanos());
+        ProbeResult r = run(spec, node, start + budget);
         return r.withLatency(Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -102,7 +102,7 @@ public final class CommandProbe implements HealthProbe {
             // the child may already have exited; it gets EOF either way
         }
         try {
-            boolean exited = p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            boolean exited = p.waitFor(Deadlines.remaining(deadline), TimeUnit.NANOSECONDS);
             if (!exited) {
                 ProcessTree.killAll(ProcessTree.collect(p.toHandle()));
                 return ProbeResult.failed(FailureKind.HUNG, name + " did not exit within the deadline; killed "
@@ -115,7 +115,7 @@ public final class CommandProbe implements HealthProbe {
         }
         // The output may still be in the pipe; wait for it briefly, but never past the deadline (a background
         // grandchild may hold the pipe open for ever).
-        out.awaitEnd(Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(200)));
+        out.awaitEnd(Math.min(Deadlines.remaining(deadline), TimeUnit.MILLISECONDS.toNanos(200)));
         int code = p.exitValue();
         String detail = name + " exited " + code + out.excerpt(": ");
         return switch (code) {

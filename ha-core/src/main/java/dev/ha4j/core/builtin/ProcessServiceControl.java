@@ -40,8 +40,11 @@ import org.slf4j.LoggerFactory;
  *   is a start failure ({@code FAILED}, with the reason). The command must stay in the foreground
  *   ({@code catalina.sh run}, not {@code start}): a launcher that forks and exits is reported as a start
  *   failure too, since this control could not watch the service. Starting a running service succeeds.
- *   <li><b>stop</b> sends SIGTERM ({@link ProcessHandle#destroy()}) to the process and waits up to the timeout
- *   for it <em>and every descendant</em> to be gone; {@code TIMED_OUT} if something still runs.
+ *   <li><b>stop</b> sends SIGTERM ({@link ProcessHandle#destroy()}) to the process, then SIGCONT to every
+ *   process of its tree that is stopped (a SIGSTOPped service would otherwise keep SIGTERM pending and wait out
+ *   the whole timeout), and waits up to the timeout for it <em>and every descendant</em> to be gone;
+ *   {@code TIMED_OUT} if something still runs. SIGCONT is sent with {@code kill(1)} (argument list, numeric
+ *   pids only), since the JDK cannot send it.
  *   <li><b>kill</b> collects the whole process tree first, then sends SIGKILL to all of it and waits until it
  *   is gone.
  *   <li><b>state</b> is {@code RUNNING} while the process or any descendant seen earlier still runs, and
@@ -75,7 +78,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: calls for one node are serialised by a lock that each call waits for only up to its own
  * deadline; waiting for processes to exit happens outside the lock. An interrupted call returns at once with
- * {@code TIMED_OUT} (or {@code UNKNOWN} for {@link #state}) and keeps the interrupt status. Descendants are
+ * {@code TIMED_OUT} (or {@code UNKNOWN} for {@link #state}) and keeps the interrupt status. Deadlines are
+ * {@link System#nanoTime()} values (a step of the wall clock moves none), and a huge timeout is clamped to about
+ * 73 years instead of overflowing. Descendants are
  * only tracked while this control looks at the tree (on each call): a grandchild forked and orphaned between
  * two calls after the main process died cannot be found again.
  */
@@ -99,7 +104,9 @@ public final class ProcessServiceControl implements ServiceControl {
         final Optional<Path> pidFile;
         final ReentrantLock lock = new ReentrantLock();
         Process process; // the child we launched, if any; guarded by lock
-        ProcessHandle main; // the service's main process: our child or one adopted from the pid file; guarded
+        // the service's main process: our child or one adopted from the pid file; written under lock, volatile so
+        // that pid() can read it without waiting for a call that holds the lock (a start may hold it a minute)
+        volatile ProcessHandle main;
         Set<ProcessHandle> known = new LinkedHashSet<>(); // descendants seen so far; guarded by lock
 
         Slot(NodeId node, CommandSpec spec, Optional<Path> logFile, Optional<Path> pidFile) {
@@ -136,14 +143,8 @@ public final class ProcessServiceControl implements ServiceControl {
      * @throws IllegalArgumentException if {@code node} is not configured
      */
     public Optional<Long> pid(NodeId node) {
-        Slot s = slot(node);
-        s.lock.lock();
-        try {
-            ProcessHandle h = s.main;
-            return h != null && !ProcessTree.isGone(h) ? Optional.of(h.pid()) : Optional.empty();
-        } finally {
-            s.lock.unlock();
-        }
+        ProcessHandle h = slot(node).main;
+        return h != null && !ProcessTree.isGone(h) ? Optional.of(h.pid()) : Optional.empty();
     }
 
     /**
@@ -267,6 +268,7 @@ public final class ProcessServiceControl implements ServiceControl {
             return locked;
         }
         List<ProcessHandle> tree;
+        String continued;
         try {
             tree = liveTree(s);
             if (tree.isEmpty()) {
@@ -278,12 +280,16 @@ public final class ProcessServiceControl implements ServiceControl {
                 // the main process is gone; its orphans get the graceful signal instead
                 tree.forEach(ProcessHandle::destroy);
             }
+            // A stopped (SIGSTOP, SIGTSTP) process keeps SIGTERM pending until it is continued, so a hung
+            // service would wait out the whole timeout. Continue every stopped process of the tree right after
+            // SIGTERM, as systemd does: on resuming, the pending SIGTERM is the first thing it handles.
+            continued = ProcessTree.continueStopped(tree, deadline);
         } catch (Uncertain e) {
             return OpResult.timedOut("stop on " + node + ": " + e.getMessage());
         } finally {
             s.lock.unlock();
         }
-        return awaitGone(tree, start, deadline, "SIGTERM");
+        return awaitGone(tree, start, deadline, continued.isEmpty() ? "SIGTERM" : "SIGTERM (" + continued + ")");
     }
 
     /**
@@ -486,11 +492,7 @@ public final class ProcessServiceControl implements ServiceControl {
     }
 
     private static long deadline(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout " + timeout + " is negative");
-        }
-        return System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+        return Deadlines.after(timeout);
     }
 
     private Slot slot(NodeId node) {

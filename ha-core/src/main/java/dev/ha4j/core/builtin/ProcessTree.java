@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -30,6 +31,9 @@ final class ProcessTree {
     private static final boolean HAS_PROC = Files.isDirectory(PROC.resolve("self"));
     /** How often a wait for processes we cannot {@code waitpid} re-reads their state. */
     private static final long POLL_NANOS = 10_000_000L;
+    /** How long {@code kill(1)} may take to send SIGCONT (it normally takes a few milliseconds). */
+    static final long CONT_WAIT_NANOS = 2_000_000_000L;
+    private static final List<Path> KILL_BINARIES = List.of(Path.of("/bin/kill"), Path.of("/usr/bin/kill"));
 
     private ProcessTree() {
     }
@@ -99,6 +103,51 @@ final class ProcessTree {
             if (!isGone(h)) {
                 h.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * Sends SIGCONT to every process in {@code handles} that is stopped (state {@code T} in {@code /proc}; every
+     * live one where there is no {@code /proc}), through {@code kill(1)} as an argument list of numeric pids:
+     * the JDK can send SIGTERM and SIGKILL only.
+     *
+     * @param handles the processes
+     * @param deadlineNanos the caller's deadline, a {@link System#nanoTime()} value; {@code kill(1)} is waited
+     *     for at most until then (and at most {@link #CONT_WAIT_NANOS})
+     * @return "" when none was stopped, else what was done, for the caller's detail
+     */
+    static String continueStopped(Collection<ProcessHandle> handles, long deadlineNanos) {
+        List<ProcessHandle> stopped = new ArrayList<>();
+        for (ProcessHandle h : handles) {
+            if (!isGone(h) && (!HAS_PROC || stateLetter(h.pid()) == 'T')) {
+                stopped.add(h);
+            }
+        }
+        if (stopped.isEmpty()) {
+            return "";
+        }
+        Path kill = KILL_BINARIES.stream().filter(Files::isExecutable).findFirst().orElse(null);
+        if (kill == null) {
+            return "cannot continue stopped " + pids(stopped) + ": no kill binary in " + KILL_BINARIES;
+        }
+        List<String> command = new ArrayList<>(List.of(kill.toString(), "-s", "CONT", "--"));
+        stopped.forEach(h -> command.add(Long.toString(h.pid())));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            long wait = Math.min(CONT_WAIT_NANOS, Math.max(0, deadlineNanos - System.nanoTime()));
+            if (!p.waitFor(wait, TimeUnit.NANOSECONDS)) {
+                p.destroyForcibly();
+                return "kill -s CONT " + pids(stopped) + " did not finish in time";
+            }
+            return p.exitValue() == 0 ? "continued stopped " + pids(stopped)
+                    : "kill -s CONT " + pids(stopped) + " exited " + p.exitValue();
+        } catch (IOException e) {
+            return "cannot continue stopped " + pids(stopped) + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while continuing stopped " + pids(stopped);
         }
     }
 

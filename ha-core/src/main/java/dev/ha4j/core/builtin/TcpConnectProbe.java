@@ -19,9 +19,6 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -41,18 +38,17 @@ import java.util.concurrent.TimeoutException;
  *         .build();
  * }</pre>
  *
+ * <p>The deadline (on {@link System#nanoTime()}, so a step of the wall clock does not move it; a huge timeout is
+ * clamped to about 73 years) covers name resolution and connect: the name is looked up through a
+ * {@link HostResolver} whose answer the probe waits for only until the deadline, on the calling thread, so a
+ * name service that never answers costs one probe its timeout and no thread.
+ *
  * <p>Thread-safe: immutable after {@link Builder#build()}; each probe uses its own non-blocking channel and
- * selector, so the deadline covers name resolution and connect.
+ * selector.
  */
 public final class TcpConnectProbe implements HealthProbe {
-    /** Resolves host names off the probing thread so that a slow DNS cannot break the deadline. */
-    private static final Executor RESOLVER = r -> {
-        Thread t = new Thread(r, "ha4j-tcp-probe-resolver");
-        t.setDaemon(true);
-        t.start();
-    };
-
     private final Map<NodeId, Target> targets;
+    private final HostResolver resolver;
 
     /** Where one node's service listens. */
     private record Target(String host, int port) {
@@ -62,8 +58,9 @@ public final class TcpConnectProbe implements HealthProbe {
         }
     }
 
-    private TcpConnectProbe(Map<NodeId, Target> targets) {
+    private TcpConnectProbe(Map<NodeId, Target> targets, HostResolver resolver) {
         this.targets = Collections.unmodifiableMap(new TreeMap<>(targets));
+        this.resolver = resolver;
     }
 
     /** @return a builder */
@@ -90,7 +87,8 @@ public final class TcpConnectProbe implements HealthProbe {
                     + targets.keySet());
         }
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        // clamped: Duration.ofSeconds(Long.MAX_VALUE) means "no deadline to speak of", not an overflow
+        long deadline = start + Deadlines.clampedNanos(timeout);
         ProbeResult r = connect(target, deadline);
         return r.withLatency(Duration.ofNanos(System.nanoTime() - start));
     }
@@ -98,7 +96,7 @@ public final class TcpConnectProbe implements HealthProbe {
     private ProbeResult connect(Target target, long deadline) {
         InetAddress address;
         try {
-            address = resolve(target.host(), deadline);
+            address = HostResolver.await(resolver, target.host(), deadline, System::nanoTime);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return interrupted(target);
@@ -106,7 +104,8 @@ public final class TcpConnectProbe implements HealthProbe {
             return ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE,
                     "could not resolve " + target.host() + " within the deadline");
         } catch (UnknownHostException e) {
-            return ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE, "unknown host " + target.host());
+            return ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE, "unknown host " + target.host()
+                    + (e.getCause() != null ? " (" + e.getMessage() + ")" : ""));
         }
         InetSocketAddress socketAddress = new InetSocketAddress(address, target.port());
         try (SocketChannel ch = SocketChannel.open(); Selector selector = Selector.open()) {
@@ -156,31 +155,6 @@ public final class TcpConnectProbe implements HealthProbe {
         return ProbeResult.unreachable(FailureKind.NODE_UNREACHABLE, "probe of " + target + " interrupted");
     }
 
-    private static InetAddress resolve(String host, long deadline)
-            throws InterruptedException, TimeoutException, UnknownHostException {
-        if (isLiteral(host)) {
-            return InetAddress.getByName(host);
-        }
-        CompletableFuture<InetAddress> f = new CompletableFuture<>();
-        RESOLVER.execute(() -> {
-            try {
-                f.complete(InetAddress.getByName(host));
-            } catch (UnknownHostException | RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        try {
-            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownHostException u) {
-                throw u;
-            }
-            UnknownHostException u = new UnknownHostException(host + ": " + e.getCause());
-            u.initCause(e.getCause());
-            throw u;
-        }
-    }
-
     /** Whether {@code host} is an IPv4 or IPv6 literal, which resolves without a name service. */
     static boolean isLiteral(String host) {
         // a host name never holds ':', so anything with one is an IPv6 literal (possibly in brackets)
@@ -199,8 +173,22 @@ public final class TcpConnectProbe implements HealthProbe {
      */
     public static final class Builder {
         private final Map<NodeId, Target> targets = new TreeMap<>();
+        private HostResolver resolver = HostResolver.system();
 
         private Builder() {
+        }
+
+        /**
+         * Sets how host names are turned into addresses; the probe waits for the answer only up to its own
+         * deadline and then cancels the lookup. IP literals need no resolver.
+         *
+         * @param resolver the resolver (default {@link HostResolver#system()})
+         * @return this builder
+         * @throws NullPointerException if {@code resolver} is null
+         */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
         }
 
         /**
@@ -249,7 +237,7 @@ public final class TcpConnectProbe implements HealthProbe {
                             + "' of node " + node + " is invalid: use a host name or an IP literal");
                 }
             });
-            return new TcpConnectProbe(targets);
+            return new TcpConnectProbe(targets, resolver);
         }
     }
 }

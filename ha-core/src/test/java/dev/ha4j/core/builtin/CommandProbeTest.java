@@ -155,4 +155,12 @@ class CommandProbeTest {
                 .hasMessageContaining("b");
         assertThat(Optional.of(onlyA.probe(NodeId.of("a"), T).status())).contains(HealthStatus.HEALTHY);
     }
+
+    @Test
+    void hugeTimeoutIsClampedNotAnOverflow() {
+        CommandProbe p = CommandProbe.builder().defaultCommand(CommandSpec.of("true")).build();
+        assertThat(p.probe(NODE, Duration.ofSeconds(Long.MAX_VALUE)).status()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(p.probe(NODE, Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)).status())
+                .isEqualTo(HealthStatus.HEALTHY);
+    }
 }

@@ -397,4 +397,95 @@ class ProcessServiceControlTest {
                 .logFile(NODE, dir).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("regular file");
     }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process p = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
+        assertThat(p.waitFor()).as("kill -s %s %d", signal, pid).isZero();
+    }
+
+    private static void awaitState(long pid, char state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (ProcessTree.stateLetter(pid) != state) {
+            assertThat(System.nanoTime() - deadline).as("pid %d reaches state %s", pid, state).isNegative();
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void stoppedServiceIsContinuedAndStopsWellUnderTheStopTimeout() throws Exception {
+        Prerequisites.requireProc();
+        control("sleep", "100");
+        assertThat(control.start(NODE, Epoch.of(1), T).outcome()).isEqualTo(Outcome.OK);
+        long pid = startedPid();
+        signal("STOP", pid);
+        awaitState(pid, 'T');
+
+        long t0 = System.nanoTime();
+        OpResult stop = control.stop(NODE, T);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(stop.outcome()).as(stop.toString()).isEqualTo(Outcome.OK);
+        assertThat(stop.detail()).contains("continued stopped [" + pid + "]");
+        assertThat(took).as("stop of a SIGSTOPped service, timeout %s", T).isLessThan(Duration.ofMillis(1500));
+        assertThat(TestProcesses.gone(pid)).isTrue();
+    }
+
+    @Test
+    void stoppedTreeIsContinuedSoItsGracefulShutdownRuns() throws Exception {
+        Prerequisites.requireProc();
+        Path inner = dir.resolve("inner.pid");
+        Path done = dir.resolve("graceful");
+        // the service forwards SIGTERM to its worker and waits for it, as a real launcher does
+        control("sh", "-c", "sleep 100 & child=$!; echo $child > '" + inner + "'; "
+                + "trap 'kill $child; wait $child; echo bye > \"" + done + "\"; exit 0' TERM; wait $child");
+        assertThat(control.start(NODE, Epoch.of(1), T).outcome()).isEqualTo(Outcome.OK);
+        long pid = startedPid();
+        long child = procs.pidFrom(inner);
+        signal("STOP", child);
+        signal("STOP", pid);
+        awaitState(pid, 'T');
+        awaitState(child, 'T');
+
+        long t0 = System.nanoTime();
+        OpResult stop = control.stop(NODE, T);
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(stop.outcome()).as(stop.toString()).isEqualTo(Outcome.OK);
+        assertThat(took).isLessThan(Duration.ofMillis(1500));
+        assertThat(TestProcesses.gone(pid)).isTrue();
+        assertThat(TestProcesses.gone(child)).isTrue();
+        assertThat(done).as("the service's SIGTERM handler ran").exists();
+    }
+
+    @Test
+    void hugeTimeoutsAreClampedNotAnOverflow() throws Exception {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+        control("sleep", "100");
+        assertThat(control.start(NODE, Epoch.of(1), huge).outcome()).isEqualTo(Outcome.OK);
+        startedPid();
+        assertThat(control.state(NODE, huge)).isEqualTo(RunState.RUNNING);
+        assertThat(control.stop(NODE, huge).outcome()).isEqualTo(Outcome.OK);
+        assertThat(control.kill(NODE, huge).outcome()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void pidAnswersWithoutWaitingForAStartInItsStartCheck() throws Exception {
+        control = ProcessServiceControl.builder().node(NODE, CommandSpec.of("sleep", "30"))
+                .startCheck(Duration.ofSeconds(3)).build();
+        AtomicReference<OpResult> start = new AtomicReference<>();
+        Thread t = new Thread(() -> start.set(control.start(NODE, Epoch.of(1), T)));
+        t.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long t0 = System.nanoTime();
+        java.util.Optional<Long> pid = control.pid(NODE);
+        while (pid.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            pid = control.pid(NODE);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(pid).as("pid during the 3 s start check").isPresent();
+        procs.trackTree(pid.get());
+        assertThat(took).isLessThan(Duration.ofMillis(2500));
+        assertThat(t.isAlive()).as("the start is still in its check").isTrue();
+        t.join(10_000);
+        assertThat(start.get().outcome()).isEqualTo(Outcome.OK);
+    }
 }

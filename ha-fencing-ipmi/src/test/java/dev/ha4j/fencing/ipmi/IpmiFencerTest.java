@@ -61,7 +61,8 @@ class IpmiFencerTest {
             IpmiResult r = fencer(silent.getLocalPort(), Duration.ofSeconds(3))
                     .run(NODE, FenceAction.OFF, Duration.ofMillis(400));
             assertThat(r.failure()).isEqualTo(IpmiFailure.BMC_UNREACHABLE);
-            assertThat(r.elapsed()).isBetween(Duration.ofMillis(400), Duration.ofMillis(1000));
+            // a tenth of the budget is kept for Close Session, so the handshake gives up at 360 ms
+            assertThat(r.elapsed()).isBetween(Duration.ofMillis(350), Duration.ofMillis(1000));
         }
     }
 

@@ -6,11 +6,12 @@ import dev.ha4j.fencing.ipmi.IpmiFailure;
 import dev.ha4j.fencing.ipmi.PrivilegeLevel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import dev.ha4j.core.builtin.HostResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +43,13 @@ public final class RmcpPlusSession implements AutoCloseable {
      * @param privilege the privilege level
      * @param connectTimeout how long the BMC may stay silent at first before it counts as unreachable
      * @param retransmitInterval the first retransmission wait
-     * @param closeTimeout the budget for Close Session
-     * @param clock the clock
+     * @param closeTimeout the budget for Close Session, spent inside the action's deadline
+     * @param ticker the monotonic nanosecond ticker deadlines are measured on
+     * @param resolver how the host name becomes an address
      */
     public record Params(String host, int port, String user, Secret password, Secret bmcKey, CipherSuite suite,
             PrivilegeLevel privilege, Duration connectTimeout, Duration retransmitInterval, Duration closeTimeout,
-            Clock clock) {
+            LongSupplier ticker, HostResolver resolver) {
         /** @throws NullPointerException if a required argument is null */
         public Params {
             Objects.requireNonNull(host, "host");
@@ -58,7 +60,8 @@ public final class RmcpPlusSession implements AutoCloseable {
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(retransmitInterval, "retransmitInterval");
             Objects.requireNonNull(closeTimeout, "closeTimeout");
-            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(ticker, "ticker");
+            Objects.requireNonNull(resolver, "resolver");
         }
     }
 
@@ -84,10 +87,12 @@ public final class RmcpPlusSession implements AutoCloseable {
     private boolean answered;
     private boolean bmcMayHoldSession;
     private boolean closed;
+    private final Deadline closeBy;
 
-    private RmcpPlusSession(Params params, UdpTransport transport) {
+    private RmcpPlusSession(Params params, UdpTransport transport, Deadline closeBy) {
         this.params = params;
         this.transport = transport;
+        this.closeBy = closeBy;
         this.user = params.user().getBytes(StandardCharsets.US_ASCII);
         this.auth = Crypto.Auth.of(params.suite().authenticationAlgorithm());
         this.integrity = Crypto.Integrity.of(params.suite().integrityAlgorithm());
@@ -98,14 +103,16 @@ public final class RmcpPlusSession implements AutoCloseable {
      * Opens and activates a session at the configured privilege level.
      *
      * @param params what the session needs
-     * @param deadline the deadline for the whole action
+     * @param deadline the deadline for the session's work (name lookup and handshake included)
+     * @param closeBy the deadline {@link #close()} keeps: the action's own deadline, so that closing the
+     *     session never makes the action late
      * @return the active session; close it
      * @throws IpmiException naming the cause (unreachable, authentication, privilege, cipher suite ...); the
      *     half-open session is closed before it is thrown
      */
-    public static RmcpPlusSession open(Params params, Deadline deadline) throws IpmiException {
-        UdpTransport transport = UdpTransport.connect(params.host(), params.port());
-        RmcpPlusSession s = new RmcpPlusSession(params, transport);
+    public static RmcpPlusSession open(Params params, Deadline deadline, Deadline closeBy) throws IpmiException {
+        UdpTransport transport = UdpTransport.connect(params.host(), params.port(), params.resolver(), deadline);
+        RmcpPlusSession s = new RmcpPlusSession(params, transport, closeBy);
         try {
             s.handshake(deadline);
             return s;
@@ -120,21 +127,39 @@ public final class RmcpPlusSession implements AutoCloseable {
      *
      * @param host the BMC's host
      * @param port the BMC's port
-     * @param deadline when to give up
+     * @param deadline when to give up, name lookup included
      * @param retransmitInterval the first retransmission wait
      * @return whether the BMC answered and announced IPMI support
-     * @throws IpmiException BMC_UNREACHABLE on ICMP port unreachable
+     * @throws IpmiException BMC_UNREACHABLE on ICMP port unreachable or a name that does not resolve in time;
+     *     INTERRUPTED if the thread is interrupted
      */
     public static boolean presencePing(String host, int port, Deadline deadline, Duration retransmitInterval)
             throws IpmiException {
-        try (UdpTransport t = UdpTransport.connect(host, port)) {
+        return presencePing(host, port, HostResolver.system(), deadline, retransmitInterval);
+    }
+
+    /**
+     * Sends an ASF presence ping and waits for the pong, looking the host up with {@code resolver}.
+     *
+     * @param host the BMC's host
+     * @param port the BMC's port
+     * @param resolver how the host name becomes an address
+     * @param deadline when to give up, name lookup included
+     * @param retransmitInterval the first retransmission wait
+     * @return whether the BMC answered and announced IPMI support
+     * @throws IpmiException BMC_UNREACHABLE on ICMP port unreachable or a name that does not resolve in time;
+     *     INTERRUPTED if the thread is interrupted
+     */
+    public static boolean presencePing(String host, int port, HostResolver resolver, Deadline deadline,
+            Duration retransmitInterval) throws IpmiException {
+        try (UdpTransport t = UdpTransport.connect(host, port, resolver, deadline)) {
             int tag = RANDOM.nextInt(255);
             Duration interval = retransmitInterval;
             while (!deadline.expired()) {
                 t.send(PacketCodec.presencePing(tag));
                 Deadline attempt = deadline.atMost(interval);
                 while (!attempt.expired()) {
-                    byte[] d = t.receive(attempt.remaining());
+                    byte[] d = t.receive(attempt);
                     if (d == null) {
                         break;
                     }
@@ -351,9 +376,9 @@ public final class RmcpPlusSession implements AutoCloseable {
      * @throws IpmiException BMC_UNREACHABLE on ICMP port unreachable
      */
     public void idle(Duration duration) throws IpmiException {
-        Deadline until = Deadline.after(params.clock(), duration);
+        Deadline until = Deadline.after(params.ticker(), duration);
         while (!until.expired()) {
-            transport.receive(until.remaining());
+            transport.receive(until);
         }
     }
 
@@ -372,16 +397,30 @@ public final class RmcpPlusSession implements AutoCloseable {
 
     private <T> T exchange(Supplier<byte[]> request, Matcher<T> matcher, Deadline deadline,
             String what) throws IpmiException {
+        return exchange(request, matcher, deadline, what, false);
+    }
+
+    /**
+     * Sends {@code request} and waits for the answer {@code matcher} accepts, retransmitting until the
+     * deadline. {@code atLeastOnce} sends once even past the deadline (a send does not wait): Close Session
+     * must reach the BMC whatever time is left.
+     */
+    private <T> T exchange(Supplier<byte[]> request, Matcher<T> matcher, Deadline deadline,
+            String what, boolean atLeastOnce) throws IpmiException {
         Duration interval = params.retransmitInterval();
         int attempts = 0;
-        while (!deadline.expired()) {
+        int garbage = 0;
+        int strays = 0;
+        String lastGarbage = "";
+        long started = params.ticker().getAsLong();
+        while (!deadline.expired() || (atLeastOnce && attempts == 0)) {
             if (attempts++ > 0) {
                 LOG.trace("retransmitting {} to {} (attempt {})", what, transport.target(), attempts);
             }
             transport.send(request.get());
             Deadline attempt = deadline.atMost(interval);
             while (!attempt.expired()) {
-                byte[] datagram = transport.receive(attempt.remaining());
+                byte[] datagram = transport.receive(attempt);
                 if (datagram == null) {
                     break;
                 }
@@ -391,22 +430,42 @@ public final class RmcpPlusSession implements AutoCloseable {
                         answered = true;
                         return answer;
                     }
+                    strays++;
                 } catch (IllegalArgumentException e) {
+                    garbage++;
+                    lastGarbage = e.getMessage();
                     LOG.trace("dropped a datagram from {} while awaiting {}: {}", transport.target(), what,
                             e.getMessage());
                 }
             }
             interval = longer(interval);
         }
+        long waited = (params.ticker().getAsLong() - started) / 1_000_000;
+        if (attempts == 0) {
+            throw new IpmiException(IpmiFailure.TIMED_OUT, "the deadline had passed before " + what + " could be "
+                    + "sent to " + transport.target());
+        }
+        String counts = attempts + " attempt" + (attempts == 1 ? "" : "s") + " in " + waited + " ms"
+                + (strays > 0 ? ", " + strays + " unrelated answer" + (strays == 1 ? "" : "s") : "");
+        if (garbage > 0) {
+            // Something answers, but not with IPMI we can accept: that is not an unreachable BMC.
+            throw new IpmiException(IpmiFailure.PROTOCOL_ERROR, transport.target() + " sent " + garbage
+                    + " datagram" + (garbage == 1 ? "" : "s") + " that are not valid answers to " + what + " ("
+                    + counts + "; last: " + lastGarbage + ")");
+        }
         if (!answered) {
             throw new IpmiException(IpmiFailure.BMC_UNREACHABLE, "no answer from " + transport.target() + " to "
-                    + what + " (" + attempts + " attempts)");
+                    + what + " (" + counts + ")");
         }
         throw new IpmiException(IpmiFailure.TIMED_OUT, "no answer from " + transport.target() + " to " + what
-                + " before the deadline (" + attempts + " attempts)");
+                + " before the deadline (" + counts + ")");
     }
 
     private static Duration longer(Duration interval) {
+        // compared before doubling: a configured interval near Duration's limit must not overflow
+        if (interval.compareTo(MAX_RETRANSMIT_INTERVAL) >= 0) {
+            return MAX_RETRANSMIT_INTERVAL;
+        }
         Duration next = interval.multipliedBy(2);
         return next.compareTo(MAX_RETRANSMIT_INTERVAL) > 0 ? MAX_RETRANSMIT_INTERVAL : next;
     }
@@ -449,8 +508,9 @@ public final class RmcpPlusSession implements AutoCloseable {
     }
 
     /**
-     * Sends Close Session if the BMC may hold this session (within the close budget, also after the action's
-     * deadline: the BMC has few session slots), then releases the socket. Never throws.
+     * Sends Close Session if the BMC may hold this session and waits for its answer within the close budget but
+     * never past the action's deadline (past it, the request is sent once without waiting: the BMC has few
+     * session slots), then releases the socket. Never throws.
      */
     @Override
     public void close() {
@@ -465,9 +525,16 @@ public final class RmcpPlusSession implements AutoCloseable {
                 if (keys == SessionKeys.NONE && pendingKeys != null) {
                     keys = pendingKeys;
                 }
-                Deadline d = Deadline.after(params.clock(), params.closeTimeout());
-                IpmiMessage.Response r = command(IpmiMessage.NETFN_APP, IpmiMessage.CMD_CLOSE_SESSION,
-                        Bytes.le32(bmcSid), d, "Close Session");
+                // Inside the action's deadline: a late close would make the whole action late. Past it, the
+                // request is still sent once (sending does not wait), so the BMC can free its slot.
+                Deadline d = closeBy.atMost(params.closeTimeout());
+                int seq = nextRqSeq();
+                byte[] message = IpmiMessage.request(IpmiMessage.NETFN_APP, IpmiMessage.CMD_CLOSE_SESSION, seq,
+                        Bytes.le32(bmcSid));
+                IpmiMessage.Response r = exchange(
+                        () -> PacketCodec.v20(keys, PacketCodec.PAYLOAD_IPMI, bmcSid, nextOutSeq(), message, iv()),
+                        in -> ipmiResponse(in, IpmiMessage.NETFN_APP, IpmiMessage.CMD_CLOSE_SESSION, seq, true), d,
+                        "Close Session", true);
                 LOG.debug("closed RMCP+ session {} at {}: {}", Integer.toHexString(bmcSid), transport.target(),
                         IpmiMessage.describe(r.completionCode()));
             }

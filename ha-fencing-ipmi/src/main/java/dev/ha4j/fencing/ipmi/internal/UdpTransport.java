@@ -6,11 +6,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import dev.ha4j.core.builtin.HostResolver;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Arrays;
  */
 public final class UdpTransport implements AutoCloseable {
     private static final int MAX_DATAGRAM = 1024;
+    /** The longest single wait in the selector before the deadline's ticker is read again. */
+    static final long MAX_SLICE_MILLIS = 100;
     private final DatagramChannel channel;
     private final Selector selector;
     private final String target;
@@ -36,18 +39,35 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /**
+     * Resolves the BMC's host inside the deadline and opens a connected channel to it.
+     *
      * @param host the BMC's host
      * @param port the BMC's port
+     * @param resolver how the host name becomes an address; waited for only until {@code deadline}
+     * @param deadline the deadline of the whole action
      * @return a connected transport
-     * @throws IpmiException BMC_UNREACHABLE if the host cannot be resolved or no socket can be opened
+     * @throws IpmiException BMC_UNREACHABLE if the host does not resolve (or not before the deadline) or no
+     *     socket can be opened; INTERRUPTED if the thread is interrupted during the lookup (its interrupt status
+     *     stays set)
      */
-    public static UdpTransport connect(String host, int port) throws IpmiException {
+    public static UdpTransport connect(String host, int port, HostResolver resolver, Deadline deadline)
+            throws IpmiException {
         String target = host + ":" + port;
         InetAddress address;
+        long started = deadline.ticker().getAsLong();
         try {
-            address = InetAddress.getByName(host);
+            address = HostResolver.await(resolver, host, deadline.atNanos(), deadline.ticker());
         } catch (UnknownHostException e) {
-            throw new IpmiException(IpmiFailure.BMC_UNREACHABLE, "cannot resolve host '" + host + "'");
+            throw new IpmiException(IpmiFailure.BMC_UNREACHABLE, "cannot resolve host '" + host + "'"
+                    + (e.getCause() != null ? ": " + e.getMessage() : ""));
+        } catch (TimeoutException e) {
+            throw new IpmiException(IpmiFailure.BMC_UNREACHABLE, "the name lookup of '" + host + "' did not finish "
+                    + "before the deadline (waited " + (deadline.ticker().getAsLong() - started) / 1_000_000
+                    + " ms); no datagram was sent");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpmiException(IpmiFailure.INTERRUPTED, "the calling thread was interrupted during the name "
+                    + "lookup of '" + host + "'");
         }
         DatagramChannel ch = null;
         try {
@@ -90,15 +110,15 @@ public final class UdpTransport implements AutoCloseable {
     }
 
     /**
-     * Waits for one datagram.
+     * Waits for one datagram until {@code until}. The wait is measured on the deadline's own ticker, re-read at
+     * least every {@link #MAX_SLICE_MILLIS} ms, so an injected ticker governs it as well as the default one.
      *
-     * @param wait how long to wait at most
+     * @param until when to stop waiting
      * @return the datagram, or null if none arrived in time
      * @throws IpmiException BMC_UNREACHABLE on ICMP port unreachable or a socket error; INTERRUPTED if the
      *     thread is interrupted (its interrupt status stays set)
      */
-    public byte[] receive(Duration wait) throws IpmiException {
-        long end = System.nanoTime() + wait.toNanos();
+    public byte[] receive(Deadline until) throws IpmiException {
         try {
             while (true) {
                 checkInterrupt();
@@ -107,11 +127,12 @@ public final class UdpTransport implements AutoCloseable {
                     buffer.flip();
                     return Arrays.copyOf(buffer.array(), buffer.limit());
                 }
-                long left = end - System.nanoTime();
+                long left = until.remainingNanos();
                 if (left <= 0) {
                     return null;
                 }
-                selector.select(Math.max(1, left / 1_000_000));
+                // select(0) would block for ever, hence at least 1 ms
+                selector.select(Math.max(1, Math.min(MAX_SLICE_MILLIS, left / 1_000_000)));
                 selector.selectedKeys().clear();
             }
         } catch (PortUnreachableException e) {

@@ -86,9 +86,9 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         return Epoch.of(lastEpoch);
     }
 
-    /** @return how many announcements run in the background now (for tests and metrics) */
-    public int announcementsRunning() {
-        return announcer.running();
+    /** @return how many announcements are queued or running in the background now (for tests and metrics) */
+    public int announcementsPending() {
+        return announcer.pending();
     }
 
     /** @return how many background announcement threads exist now (they end when idle) */

@@ -176,7 +176,7 @@ public final class VipRouterConfig {
         private int announcements = 3;
         private Duration announceInterval = Duration.ofMillis(200);
         private boolean duplicateCheck = true;
-        private Duration duplicateWait = Duration.ofMillis(200);
+        private Duration duplicateWait = Duration.ofMillis(50);
         private int maxConcurrentAnnouncements = 2;
         private Duration commandTimeout = Duration.ofSeconds(2);
         private Path stateFile;
@@ -273,8 +273,9 @@ public final class VipRouterConfig {
         }
 
         /**
-         * Sets how long the duplicate check waits for another host to answer. Default 200 ms: on one segment an
-         * answer takes well under a millisecond, and every millisecond here delays the failover. arping's own
+         * Sets how long the duplicate check waits for another host to answer. Default 50 ms: on one segment an
+         * answer takes well under a millisecond, and every millisecond here delays the failover; raise it for a
+         * slow or loaded network, or where the checking command starts slowly (over SSH). arping's own
          * timeout is whole seconds only, so the router stops it after this wait.
          *
          * @param wait 10 ms to 10 s

@@ -24,7 +24,6 @@ public final class Announcer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
     private final ThreadPoolExecutor pool;
     private final List<Future<?>> pending = new ArrayList<>();
-    private final AtomicInteger running = new AtomicInteger();
     private boolean closed;
 
     /**
@@ -55,14 +54,7 @@ public final class Announcer implements AutoCloseable {
             return false;
         }
         try {
-            pending.add(pool.submit(() -> {
-                running.incrementAndGet();
-                try {
-                    task.run();
-                } finally {
-                    running.decrementAndGet();
-                }
-            }));
+            pending.add(pool.submit(task));
             return true;
         } catch (RejectedExecutionException e) {
             LOG.warn("announcement not queued: {} still running or queued", pool.getActiveCount() + pool.getQueue().size());
@@ -83,9 +75,10 @@ public final class Announcer implements AutoCloseable {
         pool.purge();
     }
 
-    /** @return how many announcements are running now */
-    public int running() {
-        return running.get();
+    /** @return how many announcements are queued or running now */
+    public synchronized int pending() {
+        pending.removeIf(Future::isDone);
+        return pending.size();
     }
 
     /** @return how many announcement threads exist now */

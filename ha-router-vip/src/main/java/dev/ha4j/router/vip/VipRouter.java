@@ -15,7 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +68,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     private final VipAddress vip;
     private final Optional<EpochFile> epochFile;
     private final Announcer announcer;
+    private final ThreadPoolExecutor queries;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long lastEpoch;
     private volatile boolean closed;
@@ -69,6 +79,12 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         this.epochFile = cfg.stateFile().map(EpochFile::new);
         this.lastEpoch = epochFile.map(EpochFile::read).orElse(0L);
         this.announcer = new Announcer(cfg.maxConcurrentAnnouncements(), "ha4j-vip-announce");
+        AtomicInteger n = new AtomicInteger();
+        this.queries = new ThreadPoolExecutor(0, 4, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "ha4j-vip-query-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     /** @return a builder */
@@ -91,9 +107,9 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         return announcer.pending();
     }
 
-    /** @return how many background announcement threads exist now (they end when idle) */
-    public int announcementThreads() {
-        return announcer.threads();
+    /** @return how many background threads (announcements, queries) exist now; they end when idle or closed */
+    public int backgroundThreads() {
+        return announcer.threads() + queries.getPoolSize();
     }
 
     @Override
@@ -148,12 +164,15 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         announcer.cancelAll();
         List<String> notes = new ArrayList<>();
         List<NodeId> released = new ArrayList<>();
+        // Asking the target what it holds does not depend on the releases: do it alongside them.
+        Future<Step> heldLater = query(() -> holding(target, deadline));
         for (VipNode other : cfg.nodes()) {
             if (other.equals(target)) {
                 continue;
             }
             Step s = release(other, deadline);
             if (s.interrupted()) {
+                heldLater.cancel(true);
                 return OpResult.failed("interrupted while releasing vip " + vip + " from " + other.id() + ": "
                         + s.detail());
             }
@@ -164,7 +183,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
                 released.add(other.id());
             }
         }
-        Step held = holding(target, deadline);
+        Step held = await(heldLater, deadline);
         if (held.interrupted()) {
             return OpResult.failed("interrupted while asking " + target.id() + " for vip " + vip + ": " + held.detail());
         }
@@ -345,17 +364,25 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     }
 
     private Step release(VipNode n, long deadline) {
-        Step h = holding(n, deadline);
-        if (!h.ok()) {
-            return h;
-        }
-        if (h.holding() == Holding.ABSENT) {
-            return Step.ok(false, "absent");
-        }
+        // delete first: in a switchover the old node holds the address and one command is enough
         CommandResult r = run(n, deadline, cfg.ipCommand(), vip.isIpv6() ? "-6" : "-4", "addr", "del", vip.cidr(),
                 "dev", n.interfaceName());
         if (r.ok()) {
             return Step.ok(true, "deleted");
+        }
+        String err = r.stderr().toLowerCase(java.util.Locale.ROOT);
+        if (r.status() == CommandResult.Status.EXITED
+                && (err.contains("address not found") || err.contains("cannot assign requested address"))) {
+            // absent, or present with another prefix length (which del does not match): look to tell them apart
+            Step h = holding(n, deadline);
+            if (!h.ok()) {
+                return h;
+            }
+            if (h.holding() == Holding.ABSENT) {
+                return Step.ok(false, "absent");
+            }
+            return Step.fail(Outcome.FAILED, n.id() + " holds " + vip.host() + " with another prefix length than /"
+                    + vip.prefixLength() + "; " + r.describe());
         }
         return Step.of(r);
     }
@@ -463,6 +490,32 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
                 : "announcement NOT queued (router closed or announcements stuck)";
     }
 
+    private Future<Step> query(Callable<Step> q) {
+        try {
+            return queries.submit(q);
+        } catch (RejectedExecutionException e) {
+            // closed: run it here
+            FutureTask<Step> f = new FutureTask<>(q);
+            f.run();
+            return f;
+        }
+    }
+
+    private static Step await(Future<Step> f, long deadline) {
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            return new Step(false, Outcome.FAILED, "interrupted", false, null, true);
+        } catch (ExecutionException e) {
+            return Step.fail(Outcome.FAILED, "query failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return Step.fail(Outcome.TIMED_OUT, "no answer before the deadline");
+        }
+    }
+
     private CommandResult run(VipNode n, long deadline, String... command) {
         List<String> c = List.of(command);
         long left = deadline - System.nanoTime();
@@ -490,6 +543,12 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     public void close() {
         closed = true;
         announcer.close();
+        queries.shutdownNow();
+        try {
+            queries.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

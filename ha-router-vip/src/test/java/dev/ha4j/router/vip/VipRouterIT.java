@@ -188,7 +188,7 @@ class VipRouterIT {
         } finally {
             r.close();
         }
-        assertThat(r.announcementThreads()).isZero();
+        assertThat(r.backgroundThreads()).isZero();
         assertThat(ipNetnsPids(lab.namespace("a"))).as("no arping left in node a's namespace after close, only the"
                 + " HTTP server").hasSize(1);
         assertThat(r.route(A, Epoch.of(2), T).outcome()).isEqualTo(Outcome.FAILED);

@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Not meant to be used as a library class: its only entry point is {@link #main(String[])}.
  */
 public final class HttpPoller {
-    private static final int CONNECT_MS = 25;
+    private static final int CONNECT_MS = 15;
 
     private HttpPoller() {
     }

@@ -413,7 +413,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         if (vip.isIpv6()) {
             List<String> c = List.of(cfg.ndisc6Command(), "-1", "-r", "1", "-w",
                     String.valueOf(Math.max(1, cfg.duplicateWait().toMillis())), vip.host(), n.interfaceName());
-            CommandResult r = n.runner().run(c, Duration.ofNanos(Math.min(deadline - System.nanoTime(),
+            CommandResult r = call(n, c, Duration.ofNanos(Math.min(deadline - System.nanoTime(),
                     wait + cfg.commandTimeout().toNanos())));
             if (r.status() == CommandResult.Status.EXITED && r.exitCode() == 0) {
                 Matcher m = MAC.matcher(r.stdout());
@@ -432,7 +432,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         // arping waits whole seconds only: give it one, stop it after the configured wait. A reply on the same
         // segment takes well under a millisecond, and arping exits at the first one.
         List<String> c = List.of(cfg.arpingCommand(), "-D", "-c", "1", "-w", "1", "-I", n.interfaceName(), vip.host());
-        CommandResult r = n.runner().run(c, Duration.ofNanos(Math.min(deadline - System.nanoTime(), wait)));
+        CommandResult r = call(n, c, Duration.ofNanos(Math.min(deadline - System.nanoTime(), wait)));
         if (r.status() == CommandResult.Status.TIMED_OUT || r.ok()) {
             return Step.ok(false, "no other holder");
         }
@@ -476,7 +476,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
             budget = Duration.ofSeconds(secs * count).plus(cfg.commandTimeout());
         }
         boolean queued = announcer.replaceWith(() -> {
-            CommandResult r = n.runner().run(c, budget);
+            CommandResult r = call(n, c, budget);
             boolean error = r.stdout().contains("ERROR") || r.stderr().contains("ERROR");
             if (r.status() == CommandResult.Status.INTERRUPTED) {
                 LOG.debug("vip {}: announcement from {} cancelled", vip, n.id());
@@ -522,7 +522,19 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         if (left <= 0) {
             return CommandResult.notExited(c, CommandResult.Status.TIMED_OUT, "the call's deadline had passed");
         }
-        return n.runner().run(c, Duration.ofNanos(Math.min(left, cfg.commandTimeout().toNanos())));
+        return call(n, c, Duration.ofNanos(Math.min(left, cfg.commandTimeout().toNanos())));
+    }
+
+    /** Runs through the node's runner; a runner that breaks its contract (throws, returns null) is a failure. */
+    private static CommandResult call(VipNode n, List<String> command, Duration timeout) {
+        try {
+            CommandResult r = n.runner().run(command, timeout);
+            return r != null ? r : CommandResult.notExited(command, CommandResult.Status.NOT_STARTED,
+                    "the command runner of " + n.id() + " returned no result");
+        } catch (RuntimeException e) {
+            return CommandResult.notExited(command, CommandResult.Status.NOT_STARTED, "the command runner of "
+                    + n.id() + " threw " + e.getClass().getName() + ": " + e.getMessage());
+        }
     }
 
     private boolean lock(long deadline) {

@@ -251,4 +251,29 @@ class VipRouterTest {
             assertThat(r.currentTarget(T)).isEmpty();
         }
     }
+
+    @Test
+    void aRunnerThatThrowsGivesAFailedResultNotAnException() {
+        CommandRunner broken = (c, t) -> {
+            throw new IllegalStateException("agent down");
+        };
+        VipRouterConfig cfg = VipRouterConfig.custom().vip("10.0.0.50/24").node(VipNode.of(A, "eth0", broken)).build();
+        try (VipRouter r = VipRouter.builder().config(cfg).build()) {
+            OpResult res = r.route(A, Epoch.of(1), T);
+            assertThat(res.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(res.detail()).contains("agent down");
+            assertThat(r.unroute(A, T).outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(r.currentTarget(T)).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadlineTooShortForTheDuplicateCheckTimesOutWithoutClaiming() {
+        try (VipRouter r = VipRouter.builder().config(config().duplicateWait(Duration.ofSeconds(2)).build()).build()) {
+            OpResult res = r.route(A, Epoch.of(1), Duration.ofMillis(500));
+            assertThat(res.outcome()).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(res.detail()).contains("duplicate check");
+            assertThat(a.holds).isFalse();
+        }
+    }
 }

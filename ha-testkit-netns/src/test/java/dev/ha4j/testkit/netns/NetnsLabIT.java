@@ -74,6 +74,15 @@ class NetnsLabIT {
         }
     }
 
+    @Test
+    void aFailureHalfWayThroughStartRemovesWhatWasBuilt() {
+        // passes the builder's check but is no valid address once a host number is appended
+        NetnsLab lab = NetnsLab.builder().prefix("ha4jf").ipv6Net("fd00:1:2:3:4:5:6::").build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(lab::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("addr add");
+        assertThat(NetnsLab.listNamespaces()).noneMatch(n -> n.startsWith("ha4jf-"));
+    }
+
     private static Process startStray(String ns) {
         try {
             Process p = new ProcessBuilder("ip", "netns", "exec", ns, "sleep", "600").start();

@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code get HOST PORT TIMEOUT_MS} → {@code body TEXT} or {@code error WHAT}: one request;</li>
  *   <li>{@code await HOST PORT BODY TIMEOUT_MS} → {@code ok ELAPSED_NANOS ATTEMPTS} as soon as an answer with
- *       {@code BODY} arrives, or {@code timeout LAST ATTEMPTS}: repeated requests, each connect limited to a
- *       few tens of milliseconds so that the first answer after a move is seen promptly.</li>
+ *       {@code BODY} arrives, or {@code timeout LAST ATTEMPTS}: repeated requests, each connect limited to 15 ms
+ *       (a SYN sent to the old node's MAC is lost) so that the first answer after a move is seen promptly.</li>
  * </ul>
  * Started by {@link NetnsLab#startClient()}; the Java side is {@link LabClient}.
  *
@@ -48,7 +48,7 @@ public final class HttpPoller {
             String reply;
             try {
                 if (w.length == 4 && w[0].equals("get")) {
-                    reply = once(w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]));
+                    reply = once(w[1], Integer.parseInt(w[2]), Integer.parseInt(w[3]), Integer.parseInt(w[3]));
                 } else if (w.length == 5 && w[0].equals("await")) {
                     reply = await(w[1], Integer.parseInt(w[2]), w[3], Long.parseLong(w[4]));
                 } else {
@@ -71,7 +71,8 @@ public final class HttpPoller {
         while (System.nanoTime() - deadline < 0) {
             attempts++;
             long a0 = System.nanoTime();
-            String r = once(host, port, (int) Math.max(1, Math.min(250, (deadline - a0) / 1_000_000L)));
+            int left = (int) Math.max(1, Math.min(250, (deadline - a0) / 1_000_000L));
+            String r = once(host, port, Math.min(CONNECT_MS, left), left);
             if (r.equals("body " + body)) {
                 return "ok " + (System.nanoTime() - t0) + " " + attempts;
             }
@@ -91,9 +92,9 @@ public final class HttpPoller {
         }
     }
 
-    private static String once(String host, int port, int timeoutMs) {
+    private static String once(String host, int port, int connectMs, int timeoutMs) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getByName(host), port), Math.min(CONNECT_MS, timeoutMs));
+            s.connect(new InetSocketAddress(InetAddress.getByName(host), port), connectMs);
             s.setSoTimeout(timeoutMs);
             OutputStream o = s.getOutputStream();
             o.write(("GET / HTTP/1.0\r\nHost: vip\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,7 @@ import dev.ha4j.core.OpResult;
 import dev.ha4j.core.Outcome;
 import dev.ha4j.core.spi.RequestRouter;
 import dev.ha4j.router.vip.internal.Announcer;
+import dev.ha4j.router.vip.internal.DaemonThreads;
 import dev.ha4j.router.vip.internal.EpochFile;
 import dev.ha4j.router.vip.internal.IpAddrs;
 import dev.ha4j.router.vip.internal.IpAddrs.Holding;
@@ -24,7 +25,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +69,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     private final Optional<EpochFile> epochFile;
     private final Announcer announcer;
     private final ThreadPoolExecutor queries;
+    private final DaemonThreads queryThreads = new DaemonThreads("ha4j-vip-query");
     private final ReentrantLock lock = new ReentrantLock();
     private volatile long lastEpoch;
     private volatile boolean closed;
@@ -79,12 +80,8 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         this.epochFile = cfg.stateFile().map(EpochFile::new);
         this.lastEpoch = epochFile.map(EpochFile::read).orElse(0L);
         this.announcer = new Announcer(cfg.maxConcurrentAnnouncements(), "ha4j-vip-announce");
-        AtomicInteger n = new AtomicInteger();
-        this.queries = new ThreadPoolExecutor(0, 4, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "ha4j-vip-query-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        this.queries = new ThreadPoolExecutor(0, 4, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), queryThreads,
+                new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     /** @return a builder */
@@ -109,7 +106,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
 
     /** @return how many background threads (announcements, queries) exist now; they end when idle or closed */
     public int backgroundThreads() {
-        return announcer.threads() + queries.getPoolSize();
+        return announcer.threads() + queryThreads.alive();
     }
 
     @Override
@@ -557,7 +554,9 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         announcer.close();
         queries.shutdownNow();
         try {
-            queries.awaitTermination(5, TimeUnit.SECONDS);
+            if (!queries.awaitTermination(5, TimeUnit.SECONDS) || !queryThreads.joinAll(TimeUnit.SECONDS.toNanos(2))) {
+                LOG.warn("vip {}: query threads still running 5 s after close", vip);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,7 +7,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class Announcer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
     private final ThreadPoolExecutor pool;
+    private final DaemonThreads threads;
     private final List<Future<?>> pending = new ArrayList<>();
     private boolean closed;
 
@@ -31,13 +31,9 @@ public final class Announcer implements AutoCloseable {
      * @param name a name for the threads
      */
     public Announcer(int max, String name) {
-        AtomicInteger n = new AtomicInteger();
+        this.threads = new DaemonThreads(name);
         this.pool = new ThreadPoolExecutor(max, max, 5, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(2, max)),
-                r -> {
-                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                threads);
         pool.allowCoreThreadTimeOut(true);
     }
 
@@ -81,9 +77,9 @@ public final class Announcer implements AutoCloseable {
         return pending.size();
     }
 
-    /** @return how many announcement threads exist now */
+    /** @return how many announcement threads are alive now */
     public int threads() {
-        return pool.getPoolSize();
+        return threads.alive();
     }
 
     /** Stops every announcement and waits up to 5 s for the threads to end. */
@@ -98,7 +94,7 @@ public final class Announcer implements AutoCloseable {
         }
         pool.shutdownNow();
         try {
-            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS) || !threads.joinAll(TimeUnit.SECONDS.toNanos(2))) {
                 LOG.warn("announcement threads still running 5 s after close");
             }
         } catch (InterruptedException e) {

@@ -90,6 +90,28 @@ class VipRouterVanishIT {
         }
     }
 
+    /**
+     * The manager lost contact with the old node, which still holds the address and answers on the wire: the
+     * release fails, and the duplicate check refuses the claim naming the old node's MAC instead of doubling it.
+     */
+    @Test
+    void anUnreachableOldNodeThatStillAnswersIsNotDoubled() {
+        String vip = Lab.v4(lab, 73);
+        try (VipRouter r = VipRouter.builder().config(Lab.config(lab, vip, false).build()).build()) {
+            assertThat(r.route(A, Epoch.of(1), T).isOk()).isTrue();
+        }
+        VipRouterConfig lostContact = VipRouterConfig.custom().vip(vip)
+                .node(VipNode.of(A, NetnsLab.INTERFACE, CommandRunner.inNetns(lab.namespace("a") + "-unreachable")))
+                .node(VipNode.of(B, NetnsLab.INTERFACE, CommandRunner.inNetns(lab.namespace("b"))))
+                .build();
+        try (VipRouter r = VipRouter.builder().config(lostContact).build()) {
+            OpResult res = r.route(B, Epoch.of(2), T);
+            assertThat(res.outcome()).as(res.toString()).isEqualTo(Outcome.REFUSED);
+            assertThat(res.detail()).contains(lab.mac("a")).contains("could not release it from node-a");
+            assertThat(lab.ipOutput(lab.namespace("b"), "-o", "-4", "addr", "show")).doesNotContain("10.200.0.73");
+        }
+    }
+
     /** A command that hangs (an SSH session to a frozen node) is killed at the deadline: TIMED_OUT, no hang. */
     @Test
     void aHangingNodeTimesOutWithinTheDeadline() {

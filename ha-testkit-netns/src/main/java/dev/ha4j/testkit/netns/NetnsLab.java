@@ -392,7 +392,8 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /**
-     * Kills every process in a namespace of this lab and deletes it: a node that vanishes, for a test.
+     * Kills every process in a namespace of this lab and deletes it, and waits until the kernel has taken its
+     * interface off the bridge: a node that vanishes, for a test.
      *
      * @param namespace the namespace's name
      */
@@ -405,6 +406,26 @@ public final class NetnsLab implements AutoCloseable {
         }
         deleteNamespace(namespace);
         created.remove(namespace);
+        // The kernel tears a deleted namespace down later, in a work queue: until then its interface stays on the
+        // bridge and still answers ARP and NDP. "Vanished" means off the wire, so wait for the switch port to go.
+        String tag = namespaces.entrySet().stream().filter(e -> e.getValue().equals(namespace)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+        String sw = namespaces.get("sw");
+        if (tag != null && !tag.equals("sw") && created.contains(sw)) {
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (Exec.run(List.of("ip", "-n", sw, "link", "show", "p-" + tag), CMD).ok()) {
+                if (System.nanoTime() - end > 0) {
+                    throw new IllegalStateException("namespace " + namespace + " was deleted but its port p-" + tag
+                            + " is still on the bridge after 30 s");
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + namespace + " to go", e);
+                }
+            }
+        }
     }
 
     private static void deleteNamespace(String ns) {

@@ -709,14 +709,13 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                     + " rely on node fencing");
         }
         DataDirectory dir = new DataDirectory(n, config);
-        String stopped = "";
-        if (o.reachable()) {
-            OpResult s = stopServer(n, dir, d);
-            if (!s.isOk()) {
-                return OpResult.failed("cannot outdate " + peer + ": it runs as a primary and " + s.detail());
-            }
-            stopped = "stopped the running primary " + peer + "; ";
+        // Stopped whenever its postmaster runs, also when SQL cannot tell what it is (wrong credentials, a hang):
+        // a server of unknown role must not go on taking writes.
+        OpResult s = stopServer(n, dir, d);
+        if (!s.isOk()) {
+            return OpResult.failed("cannot outdate " + peer + ": " + s.detail());
         }
+        String stopped = s.detail().equals("stopped") ? "stopped the running server of " + peer + "; " : "";
         PostgresNode other = config.nodes().stream().filter(x -> !x.id().equals(n.id())).findFirst().orElseThrow();
         dir.writeStandbyConfiguration(other);
         LOG.info("outdated {} under {}: {}standby.signal placed", peer, epoch, stopped);

@@ -202,6 +202,19 @@ public final class PostgresServer {
         all.add(pm.get());
         pm.get().descendants().forEach(all::add);
         Tools.killAndWait(all, Duration.ofSeconds(10));
+        // A machine that crashed comes back without these processes. Here the killed postmaster may linger as a
+        // zombie (when PID 1 does not reap), and PostgreSQL would take its PID in postmaster.pid and in the socket's
+        // lock file for a live server and refuse to start: remove what a reboot removes once none of them runs.
+        if (all.stream().noneMatch(p -> Tools.alive(p.pid()))) {
+            try {
+                Files.deleteIfExists(dataDirectory.resolve("postmaster.pid"));
+                Path sockets = dataDirectory.getParent();
+                Files.deleteIfExists(sockets.resolve(".s.PGSQL." + port + ".lock"));
+                Files.deleteIfExists(sockets.resolve(".s.PGSQL." + port));
+            } catch (IOException e) {
+                // start() will say why it cannot start
+            }
+        }
     }
 
     /** @return the last 40 lines of the server's log, for failure messages */

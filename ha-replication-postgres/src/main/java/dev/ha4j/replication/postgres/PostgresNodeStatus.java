@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param reachable whether the server answered SQL within the deadline
  * @param problem why not, when not reachable (never a secret); empty otherwise
  * @param primary whether it is out of recovery ({@code pg_is_in_recovery()} false)
- * @param timeline its timeline: the current WAL file's for a primary, the received (or last checkpoint's) for a
- *     standby
+ * @param timeline its timeline: the current WAL file's for a primary, the WAL receiver's for a standby (-1 when
+ *     no WAL receiver runs)
  * @param currentLsn a primary's {@code pg_current_wal_lsn()}
  * @param receiveLsn a standby's {@code pg_last_wal_receive_lsn()}
  * @param replayLsn a standby's {@code pg_last_wal_replay_lsn()}

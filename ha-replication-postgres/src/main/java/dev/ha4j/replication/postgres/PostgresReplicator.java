@@ -212,22 +212,22 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
             long replay;
             long sinceReplay;
             boolean paused;
-            long checkpointTli;
             try (ResultSet r = s.executeQuery("select coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '0/0')"
                     + "::bigint, -1), coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint, -1),"
                     + " coalesce((extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::bigint, -1),"
-                    + " pg_is_wal_replay_paused(), (select timeline_id from pg_control_checkpoint())")) {
+                    + " pg_is_wal_replay_paused()")) {
                 r.next();
                 receive = r.getLong(1);
                 replay = r.getLong(2);
                 sinceReplay = r.getLong(3);
                 paused = r.getBoolean(4);
-                checkpointTli = r.getLong(5);
             }
             String status = "";
             String host = "";
             int port = -1;
-            long tli = checkpointTli;
+            // Without a WAL receiver the timeline is not known: the last checkpoint's lags behind a timeline
+            // switch until the next restartpoint, and would make a good standby look diverged.
+            long tli = -1;
             long sinceMessage = -1;
             try (ResultSet r = s.executeQuery("select coalesce(status, ''), coalesce(sender_host, ''),"
                     + " coalesce(sender_port, -1), coalesce(received_tli, -1),"
@@ -338,9 +338,8 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                 + (o.millisSinceLastReplay() >= 0 ? ", last replayed transaction " + o.millisSinceLastReplay()
                         + " ms ago" : "");
         if (!"streaming".equals(o.walReceiverStatus())) {
-            String why = o.timeline() > p.timeline() ? " (its timeline " + o.timeline()
-                    + " is newer than the primary's " + p.timeline() + ": diverged, needs pg_rewind)"
-                    : " (timeline " + o.timeline() + ", primary's " + p.timeline() + ")";
+            String why = " (primary on timeline " + p.timeline() + "; a standby that diverged needs demote:"
+                    + " pg_rewind)";
             return new Verdict(Consistency.OUTDATED, "standby not streaming from the primary " + p.node()
                     + (o.walReceiverStatus().isEmpty() ? ": no WAL receiver" : ": WAL receiver "
                     + o.walReceiverStatus()) + why + lags);
@@ -605,6 +604,7 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                 }
             });
             Map<String, byte[]> own = dir.saveConfiguration();
+            dir.removeStandbySignal();
             List<String> args = List.of(config.binDirectory().resolve("pg_rewind").toString(), "--target-pgdata="
                     + n.dataDirectory(), "--source-server=" + dir.conninfo(src, null));
             Tool.Result r = Tool.run(n.osUser().orElse(null), args, passwordEnvironment(), d);

@@ -53,6 +53,19 @@ final class Pg {
         return PostgresReplicator.builder().config(tweak.apply(config(pg)).build()).build();
     }
 
+    /** Waits until the standby has replayed all the primary wrote (a freshly created table, say). */
+    static void awaitCaughtUp(PostgresPair pg) throws SQLException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            long lag = pg.primary().queryLong("select coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(),"
+                    + " replay_lsn)), -1)::bigint from pg_stat_replication");
+            if (lag == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the standby does not catch up with the primary");
+    }
+
     /** Inserts {@code rows} rows of about 1 KiB each in one transaction. */
     static void write(PostgresServer s, String table, int from, int rows) throws SQLException {
         try (Connection c = s.connect()) {

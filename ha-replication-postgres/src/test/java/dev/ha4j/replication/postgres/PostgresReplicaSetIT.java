@@ -39,6 +39,7 @@ class PostgresReplicaSetIT {
         pg = PostgresPair.builder().synchronous(false).start();
         pg.awaitStandbyStreaming(Duration.ofSeconds(60));
         pg.primary().execute("create table t (id int primary key, pad text)");
+        Pg.awaitCaughtUp(pg);
         postgres = Pg.replicator(pg, c -> c.maximumLagBytes(128 * 1024));
         homeRoot = Files.createTempDirectory("ha4j-home");
         home = new DirectoryReplicator(homeRoot);

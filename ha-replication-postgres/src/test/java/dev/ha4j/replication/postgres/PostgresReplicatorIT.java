@@ -47,10 +47,11 @@ class PostgresReplicatorIT {
         }
     }
 
-    private PostgresPair start(boolean synchronous) throws SQLException {
+    private PostgresPair start(boolean synchronous) throws SQLException, InterruptedException {
         pg = PostgresPair.builder().synchronous(synchronous).start();
         pg.awaitStandbyStreaming(T);
         pg.primary().execute("create table t (id int primary key, pad text)");
+        Pg.awaitCaughtUp(pg);
         return pg;
     }
 

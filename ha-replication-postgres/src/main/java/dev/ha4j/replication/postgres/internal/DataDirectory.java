@@ -108,6 +108,18 @@ public final class DataDirectory {
         write(auto, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Removes {@code standby.signal}: {@code pg_rewind} first runs crash recovery of a target that was not shut
+     * down cleanly, in single-user mode, which refuses to run in standby mode.
+     */
+    public void removeStandbySignal() {
+        try {
+            Files.deleteIfExists(node.dataDirectory().resolve("standby.signal"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove standby.signal: " + e.getMessage(), e);
+        }
+    }
+
     private void write(Path p, byte[] bytes) {
         try {
             Files.write(p, bytes);

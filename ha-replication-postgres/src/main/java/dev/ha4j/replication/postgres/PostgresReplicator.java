@@ -590,7 +590,9 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                     + Epoch.of(o.recordedEpoch()));
         }
         DataDirectory dir = new DataDirectory(n, config);
+        long t0 = System.nanoTime();
         OpResult stopped = stopServer(n, dir, d);
+        long t1 = System.nanoTime();
         if (!stopped.isOk()) {
             return stopped;
         }
@@ -607,6 +609,7 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
             dir.removeStandbySignal();
             List<String> args = List.of(config.binDirectory().resolve("pg_rewind").toString(), "--target-pgdata="
                     + n.dataDirectory(), "--source-server=" + dir.conninfo(src, null));
+            t1 = System.nanoTime();
             Tool.Result r = Tool.run(n.osUser().orElse(null), args, passwordEnvironment(), d);
             dir.restoreConfiguration(own);
             if (!r.ok()) {
@@ -625,6 +628,7 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
             dir.writeStandbyConfiguration(other);
             rewound = "; no primary reachable: set to stream from " + other.id() + " when it is back";
         }
+        long t2 = System.nanoTime();
         Tool.Result start = pgCtl(n, List.of("start", "-D", n.dataDirectory().toString(), "-l",
                 n.logFile().toString(), "-w", "-t", String.valueOf(toolSeconds(d))), d);
         if (!start.ok()) {
@@ -641,7 +645,9 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
         }
         String sync = source.map(sp -> ensureSynchronous(config.node(sp.node()).orElseThrow(), d)).orElse("");
         LOG.info("demoted {}{}{}", node, rewound, sync);
-        return OpResult.ok("demoted " + node + " to a standby" + rewound + sync);
+        long t3 = System.nanoTime();
+        return OpResult.ok("demoted " + node + " to a standby" + rewound + sync + " (stop " + ms(t1 - t0)
+                + " ms, rewind " + ms(t2 - t1) + " ms, start " + ms(t3 - t2) + " ms)");
     }
 
     private OpResult stopServer(PostgresNode n, DataDirectory dir, Deadline d) {
@@ -668,6 +674,10 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
         cmd.add(config.binDirectory().resolve("pg_ctl").toString());
         cmd.addAll(args);
         return Tool.run(n.osUser().orElse(null), cmd, Map.of(), d);
+    }
+
+    private static long ms(long nanos) {
+        return Duration.ofNanos(nanos).toMillis();
     }
 
     private static int toolSeconds(Deadline d) {

@@ -57,6 +57,7 @@ class PostgresFiguresIT {
                 OpResult d = r.demote(p, Epoch.of(i), T);
                 rejoin.add(Duration.ofNanos(System.nanoTime() - t0).toMillis());
                 assertThat(d.isOk()).as(d.toString()).isTrue();
+                System.out.println("FIGURE cycle " + i + ": " + pr.detail().replaceAll(";.*", "") + "; " + d.detail());
                 pg.awaitStreaming(standby, primary, T);
                 assertThat(standby.queryLong("select count(*) from t")).isEqualTo(row);
                 PostgresServer x = primary;

@@ -196,6 +196,22 @@ class PostgresReplicatorIT {
     }
 
     @Test
+    void aDeadlineTooShortToFinishPromotesNothing() throws Exception {
+        start(true);
+        r = Pg.replicator(pg);
+        assertThat(r.status(B, T).isUpToDate()).isTrue();
+        for (Duration tiny : new Duration[] {Duration.ZERO, Duration.ofMillis(1), Duration.ofMillis(20)}) {
+            long t0 = System.nanoTime();
+            OpResult p = r.promote(B, Epoch.of(1), false, tiny);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(tiny.plusSeconds(1));
+            assertThat(p.isOk()).as(p.toString()).isFalse();
+            assertThat(r.status(B, Duration.ofMillis(1)).role()).isEqualTo(ReplicaRole.UNKNOWN);
+        }
+        assertThat(pg.standby().isPrimary()).isFalse();
+        assertThat(r.status(B, T).role()).isEqualTo(ReplicaRole.SECONDARY);
+    }
+
+    @Test
     void aHangingConnectionHonoursTheDeadline() throws Exception {
         try (Pg.SilentServer silent = new Pg.SilentServer()) {
             Path dir = Files.createTempDirectory("ha4j-pg-hang");

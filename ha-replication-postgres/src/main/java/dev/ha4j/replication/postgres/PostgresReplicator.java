@@ -319,6 +319,12 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                     + when + position(o));
         }
         long lag = Math.max(0, s.primaryLsn() - o.replayLsn());
+        if (ago > config.streamingTimeout().toMillis() && lag <= config.maximumLagBytes()) {
+            // An old sighting would compare the standby with where the primary was long ago.
+            return new Verdict(Consistency.UNKNOWN, "asynchronous standby; " + when + ", longer ago than the"
+                    + " streaming timeout " + config.streamingTimeout() + ": cannot bound what it misses"
+                    + position(o));
+        }
         if (o.replayLsn() < 0 || lag > config.maximumLagBytes()) {
             return new Verdict(Consistency.OUTDATED, "replay lag at least " + lag + " bytes behind the last known"
                     + " position of " + s.primary() + ", more than the maximum " + config.maximumLagBytes() + "; "

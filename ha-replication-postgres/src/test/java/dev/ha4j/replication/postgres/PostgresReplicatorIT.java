@@ -121,6 +121,19 @@ class PostgresReplicatorIT {
         assertThat(r.promote(B, Epoch.of(1), false, T).isOk()).isTrue();
         Pg.write(pg.primary(), "t", 1000, 5);
         Pg.write(pg.standby(), "t", 2000, 7);
+        ReplicaStatus stale = r.status(A, T);
+        assertThat(stale.role()).isEqualTo(ReplicaRole.PRIMARY);
+        assertThat(stale.consistency()).as(stale.toString()).isEqualTo(Consistency.OUTDATED);
+        assertThat(stale.detail()).contains("stale primary");
+
+        // Restarted as a standby without a rewind, its diverged timeline cannot stream from b.
+        pg.primary().stop();
+        pg.makeStandbyOf(pg.primary(), pg.standby());
+        pg.primary().start();
+        ReplicaStatus diverged = r.status(A, T);
+        assertThat(diverged.role()).isEqualTo(ReplicaRole.SECONDARY);
+        assertThat(diverged.consistency()).as(diverged.toString()).isEqualTo(Consistency.OUTDATED);
+        assertThat(diverged.detail()).contains("not streaming from the primary pg-b");
 
         long started = System.nanoTime();
         OpResult d = r.demote(A, Epoch.of(1), T);

@@ -270,8 +270,8 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
             }
             Optional<PostgresNodeStatus.Standby> row = p.standby(n.id().name());
             boolean streaming = row.map(r -> "streaming".equals(r.state())).orElse(false);
-            boolean sync = streaming && commitWaits
-                    && row.map(r -> "sync".equals(r.syncState()) || "quorum".equals(r.syncState())).orElse(false);
+            // Only "sync": a "quorum" standby (ANY k of n, k < n) may miss commits the others acknowledged.
+            boolean sync = streaming && commitWaits && row.map(r -> "sync".equals(r.syncState())).orElse(false);
             sightings.put(n.id(), new Sighting(p.node(), p.timeline(), p.currentLsn(), streaming, sync,
                     System.nanoTime()));
         }
@@ -301,6 +301,10 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                     + " what it misses" + position(o));
         }
         long ago = Duration.ofNanos(System.nanoTime() - s.atNanos()).toMillis();
+        if (s.primary().equals(n.id())) {
+            return new Verdict(Consistency.UP_TO_DATE, "standby since this replicator demoted it from primary "
+                    + ago + " ms ago, with no other primary: it holds every commit it acknowledged" + position(o));
+        }
         String when = s.primary() + " unreachable, last seen " + ago + " ms ago";
         if (o.timeline() > 0 && s.timeline() > 0 && o.timeline() != s.timeline()) {
             return new Verdict(Consistency.OUTDATED, "standby on timeline " + o.timeline() + " but " + s.primary()
@@ -365,7 +369,7 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
         if (config.mode() == ReplicationMode.SYNCHRONOUS) {
             Optional<PostgresNodeStatus.Standby> row = p.standby(n.id().name());
             String syncState = row.map(PostgresNodeStatus.Standby::syncState).orElse("not listed");
-            boolean sync = row.isPresent() && ("sync".equals(syncState) || "quorum".equals(syncState))
+            boolean sync = row.isPresent() && "sync".equals(syncState)
                     && SYNC_COMMITS.contains(p.synchronousCommit());
             if (!sync) {
                 return new Verdict(Consistency.OUTDATED, "not the synchronous standby of " + p.node()
@@ -585,11 +589,15 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                 return OpResult.ok(node + " is a standby already (no primary reachable to stream from)");
             }
             PostgresNode pn = config.node(src.get().node()).orElseThrow();
-            if ("streaming".equals(o.walReceiverStatus()) && sameServer(o, pn)) {
+            // A diverged standby streams the old timeline from the new primary for a while before it fails:
+            // only one that receives the primary's own timeline counts as rejoined.
+            if ("streaming".equals(o.walReceiverStatus()) && sameServer(o, pn)
+                    && o.timeline() == src.get().timeline()) {
                 return OpResult.ok(node + " is a standby of " + pn.id() + " already" + ensureSynchronous(pn, d));
             }
-            LOG.info("{} is a standby but does not stream from {} (WAL receiver '{}'): restarting it as one",
-                    node, pn.id(), o.walReceiverStatus());
+            LOG.info("{} is a standby but does not stream {}'s timeline {} (WAL receiver '{}', timeline {}):"
+                    + " rewinding and restarting it", node, pn.id(), src.get().timeline(), o.walReceiverStatus(),
+                    o.timeline());
         }
         if (o.reachable() && epoch != null && o.recordedEpoch() > epoch.value()) {
             return OpResult.refused("stale epoch " + epoch + ": the database on " + node + " records "
@@ -633,6 +641,12 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
                     .orElseThrow();
             dir.writeStandbyConfiguration(other);
             rewound = "; no primary reachable: set to stream from " + other.id() + " when it is back";
+            if (o.reachable() && o.primary()) {
+                // It was the primary and no other one exists: it holds everything that was acknowledged, so a
+                // later promotion (the cluster stopped and started again) must not need an operator's force.
+                sightings.put(n.id(), new Sighting(n.id(), o.timeline(), o.currentLsn(), true, true,
+                        System.nanoTime()));
+            }
         }
         long t2 = System.nanoTime();
         Tool.Result start = pgCtl(n, List.of("start", "-D", n.dataDirectory().toString(), "-l",
@@ -652,8 +666,8 @@ public final class PostgresReplicator implements Replicator, AutoCloseable {
         String sync = source.map(sp -> ensureSynchronous(config.node(sp.node()).orElseThrow(), d)).orElse("");
         LOG.info("demoted {}{}{}", node, rewound, sync);
         long t3 = System.nanoTime();
-        return OpResult.ok("demoted " + node + " to a standby" + rewound + sync + " (stop " + ms(t1 - t0)
-                + " ms, rewind " + ms(t2 - t1) + " ms, start " + ms(t3 - t2) + " ms)");
+        return OpResult.ok("demoted " + node + " to a standby" + rewound + sync + " (stop and checkpoint "
+                + ms(t1 - t0) + " ms, pg_rewind " + ms(t2 - t1) + " ms, start " + ms(t3 - t2) + " ms)");
     }
 
     private OpResult stopServer(PostgresNode n, DataDirectory dir, Deadline d) {

@@ -2,6 +2,8 @@ package dev.ha4j.replication.postgres;
 
 /**
  * How the primary acknowledges commits, and therefore when a standby counts as up to date.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum ReplicationMode {
     /**

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe.
  */
 public final class Sql implements AutoCloseable {
-    /** What kind of failure an attempt ended with. */
+    /** What kind of failure an attempt ended with. Immutable and thread-safe. */
     public enum Failure {
         /** The server could not be reached (refused, no route, closed mid-call). */
         UNREACHABLE,
@@ -38,7 +38,7 @@ public final class Sql implements AutoCloseable {
     }
 
     /**
-     * One unit of work on an open connection.
+     * One unit of work on an open connection; it runs on one worker thread at a time.
      *
      * @param <T> what it returns
      */
@@ -53,7 +53,8 @@ public final class Sql implements AutoCloseable {
     }
 
     /**
-     * The outcome of one attempt: a value, or a failure with a message that never holds a secret.
+     * The outcome of one attempt: a value, or a failure with a message that never holds a secret. Immutable and
+     * thread-safe.
      *
      * @param value the value, or null on failure
      * @param failure the failure, or null on success

@@ -26,7 +26,7 @@ public final class Tool {
     }
 
     /**
-     * The outcome of one run.
+     * The outcome of one run. Immutable and thread-safe.
      *
      * @param exit the exit status; -1 when it did not run or was killed
      * @param output its merged stdout and stderr, capped

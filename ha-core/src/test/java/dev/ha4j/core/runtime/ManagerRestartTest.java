@@ -129,7 +129,7 @@ class ManagerRestartTest {
         RecoveryState.Checkpoint cp = mapper.treeToValue(root.get("state"), RecoveryState.Checkpoint.class);
         RecoveryState.Checkpoint doctored = new RecoveryState.Checkpoint(cp.format(), cp.seq(), cp.at(), cp.entries(),
                 dev.ha4j.core.Epoch.of(cp.highestEpoch().value() + 100), cp.nextCommandId(), cp.maintenanceUntil(),
-                cp.maintenanceTimerId(), cp.blockedReason(), cp.restarts(), cp.nodes());
+                cp.maintenanceTimerId(), cp.blockedReason(), cp.restarts(), cp.nodes(), cp.outstanding(), cp.doubts());
         root.set("state", mapper.valueToTree(doctored));
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(mapper.writeValueAsString(doctored).getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -53,7 +53,7 @@ class TourWiringRestartTest {
     static ClusterConfig config() {
         return ClusterConfig.custom().name("tour").nodes("a", "b").policy(Policy.custom()
                 .probeInterval(Duration.ofMillis(300)).probeTimeout(Duration.ofMillis(250))
-                .firstProbeTimeout(Duration.ofMillis(250)).startupGrace(Duration.ZERO)
+                .firstProbeTimeout(Duration.ofMillis(250)).startupGrace(Duration.ofMillis(1))
                 .restarts(1, Duration.ofMinutes(10)).failuresBeforeAction(2).stopTimeout(Duration.ofSeconds(2))
                 .fencingRequired(false).fencingLevels(List.of()).build()).build();
     }

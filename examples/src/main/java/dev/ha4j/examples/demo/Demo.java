@@ -4,6 +4,7 @@ import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Notification;
 import dev.ha4j.core.PowerState;
+import dev.ha4j.core.Secret;
 import dev.ha4j.core.builtin.CommandSpec;
 import dev.ha4j.core.builtin.InMemoryCoordinator;
 import dev.ha4j.core.builtin.ProcessServiceControl;
@@ -16,12 +17,13 @@ import dev.ha4j.core.runtime.HaRuntime;
 import dev.ha4j.core.runtime.RuntimeEvent;
 import dev.ha4j.core.runtime.StatusSnapshot;
 import dev.ha4j.core.spi.Fencer;
+import dev.ha4j.fencing.ipmi.BmcConfig;
 import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiFencerConfig;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import dev.ha4j.probe.http.HttpHealthProbe;
 import dev.ha4j.probe.http.HttpProbeConfig;
 import dev.ha4j.probe.http.StatusTable;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -223,8 +225,9 @@ public final class Demo {
         for (NodeId n : List.of(A, B)) {
             IpmiSimulator sim = IpmiSimulator.start();
             bmcs.add(sim);
-            cfg.bmc(n, sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build());
-            say("BMC of " + n + ": ipmi_sim on 127.0.0.1:" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
+            cfg.bmc(n, BmcConfig.custom().host(IpmiSimulator.HOST).port(sim.port()).user(IpmiSimulator.ADMIN)
+                    .password(Secret.of(IpmiSimulator.ADMIN_PASSWORD)).connectTimeout(Duration.ofSeconds(2)).build());
+            say("BMC of " + n + ": ipmi_sim on " + IpmiSimulator.HOST + ":" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
         }
         IpmiFencer ipmi = IpmiFencer.create(cfg.build());
         for (NodeId n : List.of(A, B)) {

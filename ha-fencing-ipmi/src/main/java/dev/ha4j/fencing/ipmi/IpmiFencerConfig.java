@@ -75,7 +75,12 @@ public final class IpmiFencerConfig {
             return this;
         }
 
-        /** @param clock the clock deadlines are measured on (default: system UTC) @return this builder */
+        /**
+         * Sets the clock deadlines are measured on (default: system UTC).
+         *
+         * @param clock the clock deadlines are measured on (default: system UTC)
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

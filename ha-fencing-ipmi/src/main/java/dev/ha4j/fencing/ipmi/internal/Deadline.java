@@ -11,7 +11,13 @@ import java.time.Instant;
  * @param at the deadline
  */
 public record Deadline(Clock clock, Instant at) {
-    /** @param clock the clock @param d from now @return a deadline {@code d} from now */
+    /**
+     * Returns a deadline {@code d} from now.
+     *
+     * @param clock the clock
+     * @param d from now
+     * @return a deadline {@code d} from now
+     */
     public static Deadline after(Clock clock, Duration d) {
         return new Deadline(clock, clock.instant().plus(d));
     }
@@ -27,7 +33,12 @@ public record Deadline(Clock clock, Instant at) {
         return !clock.instant().isBefore(at);
     }
 
-    /** @param d a duration @return the earlier of this deadline and {@code d} from now */
+    /**
+     * Returns the earlier of this deadline and {@code d} from now.
+     *
+     * @param d a duration
+     * @return the earlier of this deadline and {@code d} from now
+     */
     public Deadline atMost(Duration d) {
         Instant other = clock.instant().plus(d);
         return other.isBefore(at) ? new Deadline(clock, other) : this;

@@ -1,11 +1,12 @@
 package dev.ha4j.fencing.ipmi.bench;
 
+import dev.ha4j.fencing.ipmi.sim.LabBmc;
 import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.PowerState;
 import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiResult;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +38,7 @@ public final class FenceBenchmark {
         List<Double> ours = new ArrayList<>();
         List<Double> ipmitool = new ArrayList<>();
         try (IpmiSimulator sim = IpmiSimulator.start()) {
-            IpmiFencer fencer = sim.fencer(node);
+            IpmiFencer fencer = LabBmc.fencer(sim, node);
             for (int i = 0; i < warmup + rounds; i++) {
                 on(fencer, node);
                 long t0 = System.nanoTime();

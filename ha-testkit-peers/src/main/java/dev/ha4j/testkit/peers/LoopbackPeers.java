@@ -1,4 +1,4 @@
-package dev.ha4j.testkit.compat;
+package dev.ha4j.testkit.peers;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,25 +10,41 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Loopback peers for probe tests. Not thread-safe. */
-final class LoopbackPeers {
+/**
+ * Peers on loopback for tests of probes and clients: a port that refuses, a listener that accepts and closes,
+ * and a listener whose accept queue is full so that a connect never completes (like a host that does not
+ * answer). Close every listener, e.g. with try-with-resources.
+ *
+ * <p>The factory methods are thread-safe; each listener is meant for one test and is not.
+ */
+public final class LoopbackPeers {
     private LoopbackPeers() {
     }
 
-    /** @return a loopback port nothing listens on (bound, then closed) */
-    static int closedPort() throws IOException {
+    /**
+     * Finds a loopback port nothing listens on, by binding one and closing it again.
+     *
+     * @return the port; a connect to it is refused (unless another process binds it meanwhile)
+     * @throws IOException if no port can be bound
+     */
+    public static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    /** @return a listener that accepts every connection and closes it at once */
-    static AcceptingListener accepting() throws IOException {
+    /**
+     * Starts a listener that accepts every connection and closes it at once.
+     *
+     * @return the running listener
+     * @throws IOException if it cannot bind
+     */
+    public static AcceptingListener accepting() throws IOException {
         return new AcceptingListener();
     }
 
-    /** A loopback listener that accepts on a daemon thread, so its queue never fills. */
-    static final class AcceptingListener implements AutoCloseable {
+    /** A loopback listener that accepts on a daemon thread, so its queue never fills. Not thread-safe. */
+    public static final class AcceptingListener implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 
         AcceptingListener() throws IOException {
@@ -45,26 +61,42 @@ final class LoopbackPeers {
             t.start();
         }
 
-        int port() {
+        /**
+         * Returns the port it listens on.
+         *
+         * @return the port on the loopback address
+         */
+        public int port() {
             return server.getLocalPort();
         }
 
+        /**
+         * Stops listening.
+         *
+         * @throws IOException if the socket cannot be closed
+         */
         @Override
         public void close() throws IOException {
             server.close();
         }
     }
 
-    /** @return a listener whose accept queue is full, so that a new connect never completes */
-    static BacklogFullListener backlogFull() throws IOException {
+    /**
+     * Starts a listener whose accept queue is full, so that a new connect to it never completes.
+     *
+     * @return the listener
+     * @throws IOException if it cannot bind, or the kernel never dropped a connect (the queue did not fill)
+     */
+    public static BacklogFullListener backlogFull() throws IOException {
         return new BacklogFullListener();
     }
 
     /**
      * A listener with a backlog of one that never accepts, filled with connections until the kernel drops
      * further SYNs: a connect to it stays pending until the caller gives up, as to a host that does not answer.
+     * Not thread-safe.
      */
-    static final class BacklogFullListener implements AutoCloseable {
+    public static final class BacklogFullListener implements AutoCloseable {
         private final ServerSocket server;
         private final List<SocketChannel> fillers = new ArrayList<>();
 
@@ -95,10 +127,16 @@ final class LoopbackPeers {
             throw new IOException("could not fill the accept queue of a loopback listener");
         }
 
-        int port() {
+        /**
+         * Returns the port it listens on.
+         *
+         * @return the port on the loopback address
+         */
+        public int port() {
             return server.getLocalPort();
         }
 
+        /** Closes the filler connections and the listener; best effort, never throws. */
         @Override
         public void close() {
             for (SocketChannel ch : fillers) {

@@ -1,25 +1,20 @@
-package dev.ha4j.fencing.ipmi.testing;
+package dev.ha4j.testkit.ipmi;
 
-import dev.ha4j.core.NodeId;
 import dev.ha4j.core.PowerState;
-import dev.ha4j.core.Secret;
-import dev.ha4j.fencing.ipmi.BmcConfig;
-import dev.ha4j.fencing.ipmi.IpmiFencer;
-import dev.ha4j.fencing.ipmi.IpmiFencerConfig;
-import dev.ha4j.fencing.ipmi.internal.Deadline;
-import dev.ha4j.fencing.ipmi.internal.IpmiException;
-import dev.ha4j.fencing.ipmi.internal.RmcpPlusSession;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,17 +29,23 @@ import java.util.stream.Stream;
 
 /**
  * A real BMC on loopback for tests and demos: Debian's {@code ipmi_sim} (package openipmi) with the lab
- * configuration from {@code shared/labs/ipmi-sim} (shipped as resources beside this class), in
- * its own temporary folder on its own free UDP port. Its chassis power control starts and SIGKILLs a dummy
+ * configuration shipped as resources beside this class ({@code ipmi-sim/}), in its own temporary folder on its
+ * own free UDP port of {@value #HOST}. Its chassis power control starts and SIGKILLs a dummy
  * "node" process, so a test can observe the node die on OFF and start on ON. Also runs Debian's
  * {@code ipmitool} against it to cross-check.
  *
  * <p>Start one per test class ({@link #start()} in {@code @BeforeAll}) and {@link #close()} it in
  * {@code @AfterAll}: that kills the simulator, its hook processes and every node it started, by PID.
  *
+ * <p>This is test support (like Curator's {@code TestingServer} in {@code curator-test}): it knows nothing of
+ * any IPMI client, so point yours at {@link #HOST}:{@link #port()} with one of the lab users below. The lab
+ * passwords are public; never reuse them on a real BMC.
+ *
  * <p>Not thread-safe.
  */
 public final class IpmiSimulator implements AutoCloseable {
+    /** The address the simulator listens on. */
+    public static final String HOST = "127.0.0.1";
     /** Administrator user of the lab configuration. */
     public static final String ADMIN = "admin";
     /** Its password. */
@@ -152,27 +153,82 @@ public final class IpmiSimulator implements AutoCloseable {
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         sim = pb.start();
         Files.writeString(lab.resolve("sim.pid"), Long.toString(sim.pid()));
+        // Ready means: answers an RMCP presence ping, and then a whole lanplus session (ipmitool's).
+        // The ping's receive timeout paces the loop; nothing sleeps.
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             if (!sim.isAlive()) {
                 throw new IOException("ipmi_sim exited with " + sim.exitValue() + " on port " + port + ": "
                         + Files.readString(lab.resolve("sim.out")));
             }
-            try {
-                if (RmcpPlusSession.presencePing("127.0.0.1", port,
-                        Deadline.after(Clock.systemUTC(), Duration.ofMillis(200)), Duration.ofMillis(50))
-                        && fencer(NodeId.of("probe")).readStatus(NodeId.of("probe"), Duration.ofSeconds(2)).isOk()) {
-                    return;
-                }
-            } catch (IpmiException e) {
-                // not bound yet
+            if (presencePing(HOST, port, Duration.ofMillis(50)) && ipmitoolPowerStatus() != PowerState.UNKNOWN) {
+                return;
             }
-            pause(10);
         }
         throw new IOException("ipmi_sim on port " + port + " did not answer within 10 s");
     }
 
-    /** @return the UDP port on 127.0.0.1 */
+    /**
+     * Sends one RMCP/ASF presence ping (DMTF DSP0136: RMCP class ASF, message type 0x80) and waits for the
+     * pong (0x40). Used to tell when a BMC is up; any IPMI-over-LAN BMC answers it without a session.
+     *
+     * @param host the BMC's address
+     * @param port its UDP port
+     * @param timeout how long to wait for the pong; also the pause between tries when the port refuses
+     * @return whether a pong came back in time
+     * @throws IOException if no UDP socket can be opened
+     */
+    public static boolean presencePing(String host, int port, Duration timeout) throws IOException {
+        int tag = (int) Math.floorMod(System.nanoTime(), 0xFEL) + 1; // 1..0xFE; 0xFF would mean "no answer wanted"
+        byte[] ping = {0x06, 0x00, (byte) 0xFF, 0x06, // RMCP v1.0, no ACK, class ASF
+            0x00, 0x00, 0x11, (byte) 0xBE, // IANA enterprise number of ASF (4542)
+            (byte) 0x80, (byte) tag, 0x00, 0x00}; // presence ping, tag, reserved, no data
+        long end = System.nanoTime() + timeout.toNanos();
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.connect(new InetSocketAddress(host, port));
+            socket.send(new DatagramPacket(ping, ping.length));
+            byte[] buf = new byte[64];
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                socket.setSoTimeout((int) Math.max(1, left));
+                DatagramPacket answer = new DatagramPacket(buf, buf.length);
+                try {
+                    socket.receive(answer);
+                } catch (SocketTimeoutException e) {
+                    return false;
+                } catch (PortUnreachableException e) {
+                    // not bound yet: wait out the timeout on a socket nobody answers, then let the caller retry
+                    waitOut(end);
+                    return false;
+                }
+                if (answer.getLength() >= 10 && buf[3] == 0x06 && (buf[8] & 0xFF) == 0x40
+                        && (buf[9] & 0xFF) == tag) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static void waitOut(long endNanos) throws IOException {
+        try (DatagramSocket idle = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            long left = TimeUnit.NANOSECONDS.toMillis(endNanos - System.nanoTime());
+            if (left > 0) {
+                idle.setSoTimeout((int) left);
+                idle.receive(new DatagramPacket(new byte[1], 1));
+            }
+        } catch (SocketTimeoutException e) {
+            // the wait is over
+        }
+    }
+
+    /**
+     * Returns the UDP port the simulator listens on, at {@link #HOST}.
+     *
+     * @return the port
+     */
     public int port() {
         return port;
     }
@@ -188,24 +244,6 @@ public final class IpmiSimulator implements AutoCloseable {
     }
 
     /**
-     * @param user a lab user
-     * @param password its password (or a wrong one)
-     * @return a BMC configuration for this simulator, to be finished by the caller
-     */
-    public BmcConfig.Builder bmc(String user, String password) {
-        return BmcConfig.custom().host("127.0.0.1").port(port).user(user).password(Secret.of(password))
-                .connectTimeout(Duration.ofSeconds(2));
-    }
-
-    /**
-     * @param node the node behind this BMC
-     * @return a fencer logging in as admin with cipher suite 3
-     */
-    public IpmiFencer fencer(NodeId node) {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(node, bmc(ADMIN, ADMIN_PASSWORD).build()).build());
-    }
-
-    /**
      * Runs {@code ipmitool -I lanplus -C 3} as admin against this simulator (password through the
      * environment, not the command line).
      *
@@ -213,7 +251,7 @@ public final class IpmiSimulator implements AutoCloseable {
      * @return stdout and stderr
      */
     public String ipmitool(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p",
+        List<String> cmd = new ArrayList<>(List.of("ipmitool", "-I", "lanplus", "-H", HOST, "-p",
                 Integer.toString(port), "-U", ADMIN, "-E", "-C", "3"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -267,6 +305,8 @@ public final class IpmiSimulator implements AutoCloseable {
     }
 
     /**
+     * Tells whether a process runs.
+     *
      * @param pid a process ID
      * @return whether it runs (exists and is not a zombie: SIGKILLed nodes may linger as zombies)
      */
@@ -304,7 +344,11 @@ public final class IpmiSimulator implements AutoCloseable {
         knob("delay", seconds > 0 ? Integer.toString(seconds) : null);
     }
 
-    /** @param fail whether every power call fails with completion code 0xFF */
+    /**
+     * Makes every power call of the BMC fail, or work again.
+     *
+     * @param fail whether every power call fails with completion code 0xFF
+     */
     public void fail(boolean fail) {
         knob("fail", fail ? "1" : null);
     }
@@ -328,7 +372,13 @@ public final class IpmiSimulator implements AutoCloseable {
      * real crashed BMC does. The lab folder stays for {@link #restart()}.
      */
     public void kill() {
+        List<ProcessHandle> hooks = new ArrayList<>();
         if (sim != null) {
+            // Hooks still running (a stalled "sleep") are the simulator's children: collect them by PID while
+            // they still have a parent, and whatever else runs in the simulator's session (setsid made the
+            // simulator its leader, so the session ID is its PID).
+            sim.toHandle().descendants().forEach(hooks::add);
+            hooks.addAll(inSession(sim.pid()));
             sim.destroyForcibly();
             try {
                 sim.waitFor(5, TimeUnit.SECONDS);
@@ -337,10 +387,27 @@ public final class IpmiSimulator implements AutoCloseable {
             }
             sim = null;
         }
-        killNodes();
+        killNodes(hooks);
     }
 
-    private void killNodes() {
+    private static List<ProcessHandle> inSession(long sid) {
+        List<ProcessHandle> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(h -> {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + h.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // after the command: state, ppid, pgrp, session
+                if (f.length > 3 && Long.parseLong(f[3]) == sid && h.pid() != sid) {
+                    found.add(h);
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile, or not ours to read
+            }
+        });
+        return found;
+    }
+
+    private void killNodes(List<ProcessHandle> hooks) {
         for (String line : chassisLog()) {
             Matcher m = NODE_PID.matcher(line);
             if (m.find()) {
@@ -354,12 +421,10 @@ public final class IpmiSimulator implements AutoCloseable {
                 h.destroyForcibly();
             });
         }
-        // hooks still running (a stalled "sleep") were the simulator's children, now orphans in its session
-        ProcessHandle.allProcesses().filter(h -> h.info().arguments().map(a -> String.join(" ", a))
-                .orElse("").contains(run.toString())).forEach(h -> {
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
+        for (ProcessHandle h : hooks) {
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+        }
     }
 
     /**
@@ -385,21 +450,8 @@ public final class IpmiSimulator implements AutoCloseable {
         }
     }
 
-    /**
-     * Pauses the calling thread (tests and demos poll the simulator's files with it).
-     *
-     * @param millis how long
-     * @throws IllegalStateException if the thread is interrupted; the interrupt flag stays set
-     */
-    public static void pause(long millis) {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
-        if (Thread.currentThread().isInterrupted()) {
-            throw new IllegalStateException("interrupted");
-        }
-    }
-
     @Override
     public String toString() {
-        return "ipmi_sim on 127.0.0.1:" + port + " in " + lab;
+        return "ipmi_sim on " + HOST + ":" + port + " in " + lab;
     }
 }

@@ -11,6 +11,8 @@
  *       alone.</li>
  *   <li>{@link dev.ha4j.examples.samples.SymlinkRouter} ({@code RequestRouter}): points a symbolic link (an
  *       upstream include of a reverse proxy) at the active node, atomically, refusing stale epochs.</li>
+ *   <li>{@link dev.ha4j.examples.samples.RoleFileReplicator} ({@code Replicator}): for data something else
+ *       copies; flips which side may write, refuses stale epochs, promotes an outdated replica only by force.</li>
  *   <li>{@link dev.ha4j.examples.samples.FileLeaseCoordinator} ({@code Coordinator}): a lease with a persisted,
  *       strictly increasing epoch in a locked file, for managers on one host.</li>
  *   <li>{@link dev.ha4j.examples.samples.WebhookNotifier} ({@code Notifier}): posts each notification as JSON,
@@ -19,7 +21,8 @@
  *       (say, two disks) and recovers from the first that can be read.</li>
  * </ul>
  *
- * <p>{@code ServiceControl} and {@code Replicator} samples: see {@link dev.ha4j.examples.demo.PoweredNodes} and
- * ha-core's {@code ProcessServiceControl}; a replicator sample comes with the DRBD and PostgreSQL modules.
+ * <p>For {@code ServiceControl}, ha-core's {@code ProcessServiceControl} is the reference and
+ * {@link dev.ha4j.examples.demo.PoweredNodes} a sample that wraps it (a power switch and a network cable in front
+ * of the real processes); both run their kit.
  */
 package dev.ha4j.examples.samples;

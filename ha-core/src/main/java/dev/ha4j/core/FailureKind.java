@@ -2,7 +2,8 @@ package dev.ha4j.core;
 
 /**
  * The kinds of failure a policy can tell apart; each maps to a {@link Reaction} in the policy's failure
- * table. The defaults follow the failure table of DESIGN.md.
+ * table. The defaults follow the failure table of the design document ({@code docs/design.md} in the
+ * repository).
  */
 public enum FailureKind {
     /** The network path from the request router to the service is lost. Default: fail over. */
@@ -39,7 +40,11 @@ public enum FailureKind {
         this.defaultReaction = defaultReaction;
     }
 
-    /** @return the reaction of DESIGN.md's default failure table */
+    /**
+     * Returns the reaction of the default failure table (the design document, {@code docs/design.md}).
+     *
+     * @return the default reaction to this kind of failure
+     */
     public Reaction defaultReaction() {
         return defaultReaction;
     }

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A message for the operator: every failover, block and fence produces one (DESIGN invariant 8).
+ * A message for the operator: every failover, block and fence produces one (invariant 8 of {@code docs/design.md}).
  *
  * <p>Immutable and thread-safe.
  *

@@ -1,13 +1,12 @@
 package dev.ha4j.testkit;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
 /**
  * The rule for tests against real peers (a Debian package, root, a network namespace): skip with the reason
  * when a prerequisite is missing on a developer's machine, but fail when the system property
  * {@code ha4j.it.required} is "1" — CI sets it (through the environment variable {@code HA4J_IT_REQUIRED}), so
- * a missing install step there is a failure, never a silent skip.
+ * a missing install step there is a failure, never a silent skip. The rule itself lives in
+ * {@link dev.ha4j.testkit.peers.Prerequisites} (artifact {@code ha-testkit-peers}, which ha-core's own tests can
+ * use without a cycle); this class delegates to it and stays for the tests that already call it.
  *
  * <pre>{@code
  * @BeforeAll
@@ -22,9 +21,13 @@ public final class Prerequisites {
     private Prerequisites() {
     }
 
-    /** @return whether every prerequisite must be present ({@code -Dha4j.it.required=1}) */
+    /**
+     * Tells whether every prerequisite must be present, that is whether {@code -Dha4j.it.required=1}.
+     *
+     * @return whether a missing prerequisite fails the test instead of skipping it
+     */
     public static boolean required() {
-        return "1".equals(System.getProperty("ha4j.it.required", "").trim());
+        return dev.ha4j.testkit.peers.Prerequisites.required();
     }
 
     /**
@@ -36,12 +39,6 @@ public final class Prerequisites {
      * @throws org.opentest4j.AssertionFailedError when it is missing and {@link #required()}
      */
     public static void require(boolean present, String reason) {
-        if (present) {
-            return;
-        }
-        if (required()) {
-            Assertions.fail("prerequisite missing (ha4j.it.required=1): " + reason);
-        }
-        Assumptions.assumeTrue(false, reason);
+        dev.ha4j.testkit.peers.Prerequisites.require(present, reason);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
  * step, and what happened.
  *
  * <p>Rules are named {@code safety-N} for the command-stream checks of ha-core's
- * {@link dev.ha4j.core.engine.SafetyMonitor} (N is the invariant of DESIGN.md), {@code world-N:...} for what
+ * {@link dev.ha4j.core.engine.SafetyMonitor} (N is the invariant of {@code docs/design.md}), {@code world-N:...} for what
  * really happened in the simulated world, {@code liveness:...} for service restoration and blocked clusters,
  * {@code property:NAME} for a user's property and {@code crash} for an exception thrown by the decision
  * function.

@@ -8,7 +8,6 @@ import dev.ha4j.core.PowerState;
 import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.fencing.ipmi.IpmiFencer;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The demo's fencer when Debian's {@code ipmi_sim} is installed: it powers a node off through a real BMC over
@@ -29,7 +28,7 @@ final class BmcPowerFencer implements Fencer {
 
     @Override
     public FenceResult fence(NodeId node, FenceAction action, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos(); // monotonic, like every deadline in ha4j
         FenceResult bmc = ipmi.fence(node, action, timeout);
         if (bmc.outcome() != Outcome.OK) {
             return bmc;
@@ -38,7 +37,7 @@ final class BmcPowerFencer implements Fencer {
             nodes.powerOn(node);
             return bmc;
         }
-        Duration left = Duration.between(Instant.now(), deadline);
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
         if (left.isNegative() || !nodes.cutPower(node, left)) {
             return FenceResult.failed(Outcome.TIMED_OUT, bmc.powerState(), "BMC reads " + bmc.powerState()
                     + " but the node's processes are still present");

@@ -4,6 +4,7 @@ import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Notification;
 import dev.ha4j.core.PowerState;
+import dev.ha4j.core.Secret;
 import dev.ha4j.core.builtin.CommandSpec;
 import dev.ha4j.core.builtin.InMemoryCoordinator;
 import dev.ha4j.core.builtin.ProcessServiceControl;
@@ -16,12 +17,13 @@ import dev.ha4j.core.runtime.HaRuntime;
 import dev.ha4j.core.runtime.RuntimeEvent;
 import dev.ha4j.core.runtime.StatusSnapshot;
 import dev.ha4j.core.spi.Fencer;
+import dev.ha4j.fencing.ipmi.BmcConfig;
 import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiFencerConfig;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
 import dev.ha4j.probe.http.HttpHealthProbe;
 import dev.ha4j.probe.http.HttpProbeConfig;
 import dev.ha4j.probe.http.StatusTable;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -33,7 +35,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class Demo {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final PrintStream out;
-    private final Instant t0 = Instant.now();
+    private final long t0 = System.nanoTime(); // the timeline is measured on the monotonic clock
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
     private final List<String> failed = new ArrayList<>();
     private int met;
@@ -223,8 +224,9 @@ public final class Demo {
         for (NodeId n : List.of(A, B)) {
             IpmiSimulator sim = IpmiSimulator.start();
             bmcs.add(sim);
-            cfg.bmc(n, sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build());
-            say("BMC of " + n + ": ipmi_sim on 127.0.0.1:" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
+            cfg.bmc(n, BmcConfig.custom().host(IpmiSimulator.HOST).port(sim.port()).user(IpmiSimulator.ADMIN)
+                    .password(Secret.of(IpmiSimulator.ADMIN_PASSWORD)).connectTimeout(Duration.ofSeconds(2)).build());
+            say("BMC of " + n + ": ipmi_sim on " + IpmiSimulator.HOST + ":" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
         }
         IpmiFencer ipmi = IpmiFencer.create(cfg.build());
         for (NodeId n : List.of(A, B)) {
@@ -253,7 +255,7 @@ public final class Demo {
     }
 
     private String elapsed() {
-        Duration d = Duration.between(t0, Instant.now());
+        Duration d = Duration.ofNanos(System.nanoTime() - t0);
         return String.format("+%d.%03ds", d.toSeconds(), d.toMillisPart());
     }
 
@@ -267,8 +269,8 @@ public final class Demo {
     }
 
     private void expect(String what, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
             if (condition.getAsBoolean()) {
                 met++;
                 out.printf("  %8s  OK   %s%n", elapsed(), what);

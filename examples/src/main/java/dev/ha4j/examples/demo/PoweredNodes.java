@@ -14,10 +14,10 @@ import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.core.spi.HealthProbe;
 import dev.ha4j.core.spi.ServiceControl;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's simulated machines: each node has a power switch and a network cable in front of its real
@@ -32,7 +32,8 @@ public final class PoweredNodes implements ServiceControl {
     private final ServiceControl processes;
     private final Map<NodeId, Boolean> power = new ConcurrentHashMap<>();
     private final Map<NodeId, Boolean> cut = new ConcurrentHashMap<>();
-    private final Map<NodeId, Boolean> switchCut = new ConcurrentHashMap<>();
+    // A cut-off switch is a latch nobody counts down: a fence waits on it for its whole deadline, interruptibly.
+    private final Map<NodeId, CountDownLatch> switchCut = new ConcurrentHashMap<>();
 
     /**
      * @param processes the real process control behind the power switches
@@ -66,7 +67,7 @@ public final class PoweredNodes implements ServiceControl {
      * @param node the node whose switch to cut off
      */
     public void cutSwitch(NodeId node) {
-        switchCut.put(node, true);
+        switchCut.putIfAbsent(node, new CountDownLatch(1));
     }
 
     /**
@@ -129,16 +130,17 @@ public final class PoweredNodes implements ServiceControl {
      * @return whether every service process is confirmed gone
      */
     boolean cutPower(NodeId node, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos(); // monotonic: a wall-clock step cannot stretch it
         power.put(node, false);
         processes.kill(node, timeout);
-        while (Instant.now().isBefore(deadline) && !Thread.currentThread().isInterrupted()) {
-            if (processes.state(node, Duration.ofMillis(500)) == RunState.STOPPED) {
-                return true;
-            }
-            LockSupport.parkNanos(20_000_000L);
+        // kill() only delivers the signal; stop() is the control's own wait until the tree is gone (nothing to
+        // stop any more, so it just confirms), and state() reads the result back.
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        if (left.isNegative() || left.isZero() || processes.stop(node, left).outcome() != Outcome.OK) {
+            return false;
         }
-        return false;
+        left = Duration.ofNanos(deadline - System.nanoTime());
+        return !left.isNegative() && processes.state(node, left) == RunState.STOPPED;
     }
 
     /** @return a fencer that switches these nodes' power, verified */
@@ -146,9 +148,15 @@ public final class PoweredNodes implements ServiceControl {
         return new Fencer() {
             @Override
             public FenceResult fence(NodeId node, FenceAction action, Duration timeout) {
-                if (switchCut.getOrDefault(node, false)) {
+                CountDownLatch silent = switchCut.get(node);
+                if (silent != null) {
                     // A switch that does not answer: nothing is known until the deadline, then nothing still.
-                    LockSupport.parkNanos(Math.max(0, timeout.toNanos()));
+                    try {
+                        silent.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "interrupted while the switch was silent");
+                    }
                     return FenceResult.failed(Outcome.TIMED_OUT, PowerState.UNKNOWN, "power switch of " + node
                             + " does not answer");
                 }
@@ -169,7 +177,7 @@ public final class PoweredNodes implements ServiceControl {
 
             @Override
             public PowerState status(NodeId node, Duration timeout) {
-                if (switchCut.getOrDefault(node, false)) {
+                if (switchCut.containsKey(node)) {
                     return PowerState.UNKNOWN;
                 }
                 return on(node) ? PowerState.ON : PowerState.OFF;

@@ -1,15 +1,12 @@
 package dev.ha4j.core.builtin;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * Skips a test whose prerequisite is missing, unless the system property {@code ha4j.it.required} is "1" (CI),
- * where a missing prerequisite is a failure. The same rule as {@code dev.ha4j.testkit.Prerequisites}, which
- * ha-core's tests cannot use: ha-testkit depends on ha-core.
+ * The prerequisites of the process tests, under the one published rule ({@link dev.ha4j.testkit.peers.Prerequisites}:
+ * skip locally, fail when {@code ha4j.it.required=1}). ha-core's tests cannot use ha-testkit (it depends on
+ * ha-core), so they use the rule's own tiny artifact, ha-testkit-peers.
  */
 final class Prerequisites {
     private Prerequisites() {
@@ -17,13 +14,7 @@ final class Prerequisites {
 
     /** Skips (or, when required, fails) unless {@code present}. */
     static void require(boolean present, String what) {
-        if (present) {
-            return;
-        }
-        if ("1".equals(System.getProperty("ha4j.it.required"))) {
-            fail("prerequisite missing and ha4j.it.required=1: " + what);
-        }
-        Assumptions.assumeTrue(false, "prerequisite missing: " + what);
+        dev.ha4j.testkit.peers.Prerequisites.require(present, "prerequisite missing: " + what);
     }
 
     /** A POSIX shell with sleep, as every process test needs. */

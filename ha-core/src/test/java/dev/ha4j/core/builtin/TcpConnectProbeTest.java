@@ -1,5 +1,6 @@
 package dev.ha4j.core.builtin;
 
+import dev.ha4j.testkit.peers.LoopbackPeers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

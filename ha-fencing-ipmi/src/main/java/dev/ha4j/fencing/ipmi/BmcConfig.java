@@ -135,25 +135,45 @@ public final class BmcConfig {
         private Builder() {
         }
 
-        /** @param host the BMC's host name or address @return this builder */
+        /**
+         * Sets the BMC's host name or address.
+         *
+         * @param host the BMC's host name or address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** @param port the BMC's UDP port (default 623) @return this builder */
+        /**
+         * Sets the BMC's UDP port (default 623).
+         *
+         * @param port the BMC's UDP port (default 623)
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** @param user the IPMI user name, at most 16 printable ASCII characters @return this builder */
+        /**
+         * Sets the IPMI user name, at most 16 printable ASCII characters.
+         *
+         * @param user the IPMI user name, at most 16 printable ASCII characters
+         * @return this builder
+         */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
-        /** @param password the password, at most 20 bytes @return this builder */
+        /**
+         * Sets the password, at most 20 bytes.
+         *
+         * @param password the password, at most 20 bytes
+         * @return this builder
+         */
         public Builder password(Secret password) {
             this.password = password;
             return this;
@@ -179,13 +199,23 @@ public final class BmcConfig {
             return this;
         }
 
-        /** @param bmcKey the BMC key K_G (at most 20 bytes), if the BMC has one set @return this builder */
+        /**
+         * Sets the BMC key K_G (at most 20 bytes), if the BMC has one set.
+         *
+         * @param bmcKey the BMC key K_G (at most 20 bytes), if the BMC has one set
+         * @return this builder
+         */
         public Builder bmcKey(Secret bmcKey) {
             this.bmcKey = bmcKey;
             return this;
         }
 
-        /** @param suite the cipher suite (default 3) @return this builder */
+        /**
+         * Sets the cipher suite (default 3).
+         *
+         * @param suite the cipher suite (default 3)
+         * @return this builder
+         */
         public Builder cipherSuite(CipherSuite suite) {
             this.cipherSuite = suite;
             return this;
@@ -212,31 +242,56 @@ public final class BmcConfig {
             return this;
         }
 
-        /** @param privilege the session privilege (default ADMINISTRATOR) @return this builder */
+        /**
+         * Sets the session privilege (default ADMINISTRATOR).
+         *
+         * @param privilege the session privilege (default ADMINISTRATOR)
+         * @return this builder
+         */
         public Builder privilege(PrivilegeLevel privilege) {
             this.privilege = privilege;
             return this;
         }
 
-        /** @param timeout how long the BMC may stay silent at first (default 3 s) @return this builder */
+        /**
+         * Sets how long the BMC may stay silent at first (default 3 s).
+         *
+         * @param timeout how long the BMC may stay silent at first (default 3 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** @param interval first retransmission wait (default 250 ms) @return this builder */
+        /**
+         * Sets first retransmission wait (default 250 ms).
+         *
+         * @param interval first retransmission wait (default 250 ms)
+         * @return this builder
+         */
         public Builder retransmitInterval(Duration interval) {
             this.retransmitInterval = interval;
             return this;
         }
 
-        /** @param interval pause between verification reads (default 200 ms) @return this builder */
+        /**
+         * Sets pause between verification reads (default 200 ms).
+         *
+         * @param interval pause between verification reads (default 200 ms)
+         * @return this builder
+         */
         public Builder pollInterval(Duration interval) {
             this.pollInterval = interval;
             return this;
         }
 
-        /** @param timeout budget for closing the session (default 300 ms) @return this builder */
+        /**
+         * Sets budget for closing the session (default 300 ms).
+         *
+         * @param timeout budget for closing the session (default 300 ms)
+         * @return this builder
+         */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
             return this;

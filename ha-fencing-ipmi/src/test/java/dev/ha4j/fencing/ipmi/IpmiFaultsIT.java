@@ -1,12 +1,13 @@
 package dev.ha4j.fencing.ipmi;
 
+import dev.ha4j.fencing.ipmi.sim.LabBmc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Outcome;
 import dev.ha4j.core.PowerState;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,7 @@ class IpmiFaultsIT {
     }
 
     private static IpmiFencer fencer() {
-        return sim.fencer(NODE);
+        return LabBmc.fencer(sim, NODE);
     }
 
     @Test
@@ -76,7 +77,7 @@ class IpmiFaultsIT {
                 () -> fencer().run(NODE, FenceAction.OFF, Duration.ofSeconds(20)));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (sim.chassisLog().size() == calls && System.nanoTime() < end) {
-            IpmiSimulator.pause(5);
+            LabBmc.pause(5);
         }
         assertThat(sim.chassisLog().size()).as("our request reached the stalled BMC").isGreaterThan(calls);
         long killed = System.nanoTime();

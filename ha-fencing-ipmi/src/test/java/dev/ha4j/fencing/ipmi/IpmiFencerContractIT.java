@@ -1,9 +1,10 @@
 package dev.ha4j.fencing.ipmi;
 
+import dev.ha4j.fencing.ipmi.sim.LabBmc;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Secret;
 import dev.ha4j.core.spi.Fencer;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import dev.ha4j.testkit.compat.FencerContract;
 import java.net.DatagramSocket;
@@ -40,7 +41,7 @@ class IpmiFencerContractIT extends FencerContract {
 
     @Override
     protected Fencer newFencer() {
-        return sim.fencer(node());
+        return LabBmc.fencer(sim, node());
     }
 
     @Override

@@ -1,12 +1,13 @@
 package dev.ha4j.fencing.ipmi;
 
+import dev.ha4j.fencing.ipmi.sim.LabBmc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.Outcome;
 import dev.ha4j.core.PowerState;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class IpmiFencerIT {
     }
 
     private static IpmiFencer admin() {
-        return sim.fencer(NODE);
+        return LabBmc.fencer(sim, NODE);
     }
 
     private static long powerOn() {
@@ -73,7 +74,7 @@ class IpmiFencerIT {
         assertThat(sim.nodePid()).isEmpty();
         Path heartbeat = sim.runDir().resolve("node.heartbeat");
         long before = Files.getLastModifiedTime(heartbeat).toMillis();
-        IpmiSimulator.pause(500);
+        LabBmc.pause(500);
         assertThat(Files.getLastModifiedTime(heartbeat).toMillis()).as("heartbeat stopped").isEqualTo(before);
         assertThat(sim.chassisLog()).anyMatch(l -> l.contains("killed node pid " + pid));
         assertThat(sim.ipmitoolPowerStatus()).isEqualTo(PowerState.OFF);
@@ -106,7 +107,7 @@ class IpmiFencerIT {
         assertThat(on.powerState()).isEqualTo(PowerState.ON);
         assertThat(sim.nodeRunning()).isTrue();
         Path heartbeat = sim.runDir().resolve("node.heartbeat");
-        IpmiSimulator.pause(500);
+        LabBmc.pause(500);
         assertThat(Files.getLastModifiedTime(heartbeat).toMillis())
                 .as("heartbeat fresh").isGreaterThan(System.currentTimeMillis() - 1000);
         assertThat(sim.ipmitoolPowerStatus()).isEqualTo(PowerState.ON);
@@ -148,7 +149,7 @@ class IpmiFencerIT {
     @Test
     void operatorCanFenceWithOperatorPrivilege() {
         powerOn();
-        IpmiFencer f = fencer(sim.bmc(IpmiSimulator.OPERATOR, IpmiSimulator.OPERATOR_PASSWORD)
+        IpmiFencer f = fencer(LabBmc.bmc(sim, IpmiSimulator.OPERATOR, IpmiSimulator.OPERATOR_PASSWORD)
                 .privilege(PrivilegeLevel.OPERATOR).build());
         IpmiResult off = f.run(NODE, FenceAction.OFF, TIMEOUT);
         assertThat(off.result().isVerifiedOff()).as("%s", off).isTrue();
@@ -158,7 +159,7 @@ class IpmiFencerIT {
     @Test
     void userLevelSessionIsRefusedAsPrivilegeTooLow() {
         long pid = powerOn();
-        IpmiFencer f = fencer(sim.bmc(IpmiSimulator.VIEWER, IpmiSimulator.VIEWER_PASSWORD)
+        IpmiFencer f = fencer(LabBmc.bmc(sim, IpmiSimulator.VIEWER, IpmiSimulator.VIEWER_PASSWORD)
                 .privilege(PrivilegeLevel.USER).build());
 
         IpmiResult off = f.run(NODE, FenceAction.OFF, TIMEOUT);
@@ -174,7 +175,7 @@ class IpmiFencerIT {
     @Test
     void wrongPasswordIsDetectedFromRakp2() {
         long pid = powerOn();
-        IpmiFencer f = fencer(sim.bmc(IpmiSimulator.ADMIN, "not-the-password").build());
+        IpmiFencer f = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, "not-the-password").build());
 
         IpmiResult off = f.run(NODE, FenceAction.OFF, TIMEOUT);
 
@@ -187,14 +188,14 @@ class IpmiFencerIT {
 
     @Test
     void unknownUserIsAnAuthenticationFailure() {
-        IpmiResult r = fencer(sim.bmc("nobody", "whatever").build()).readStatus(NODE, TIMEOUT);
+        IpmiResult r = fencer(LabBmc.bmc(sim, "nobody", "whatever").build()).readStatus(NODE, TIMEOUT);
         assertThat(r.failure()).as("%s", r).isEqualTo(IpmiFailure.AUTHENTICATION_FAILED);
         assertThat(r.result().detail()).contains("unauthorized name");
     }
 
     @Test
     void cipherSuite17IsReportedUnsupportedByThisSimulator() {
-        IpmiResult r = fencer(sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD)
+        IpmiResult r = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD)
                 .cipherSuite(CipherSuite.SUITE_17).build()).readStatus(NODE, TIMEOUT);
         assertThat(r.failure()).as("%s", r).isEqualTo(IpmiFailure.CIPHER_SUITE_UNSUPPORTED);
         assertThat(r.result().outcome()).isEqualTo(Outcome.REFUSED);
@@ -203,7 +204,7 @@ class IpmiFencerIT {
 
     @Test
     void cipherSuite0WhenAllowedAcceptsAnyPasswordWhichIsWhyItIsRefusedByDefault() {
-        IpmiResult r = fencer(sim.bmc(IpmiSimulator.ADMIN, "any-password-at-all").cipherSuite(0)
+        IpmiResult r = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, "any-password-at-all").cipherSuite(0)
                 .allowCipherSuiteZero(true).build()).readStatus(NODE, TIMEOUT);
         assertThat(r.isOk()).as("%s", r).isTrue();
     }
@@ -211,7 +212,7 @@ class IpmiFencerIT {
     @Test
     void otherCipherSuitesThisSimulatorSpeaksWork() {
         for (CipherSuite suite : List.of(CipherSuite.SUITE_1, CipherSuite.SUITE_2, CipherSuite.SUITE_3)) {
-            IpmiResult r = fencer(sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).cipherSuite(suite)
+            IpmiResult r = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).cipherSuite(suite)
                     .build()).readStatus(NODE, TIMEOUT);
             assertThat(r.isOk()).as("suite %s: %s", suite, r).isTrue();
         }
@@ -236,8 +237,8 @@ class IpmiFencerIT {
 
     @Test
     void everySessionIsClosedAlsoAfterFailures() {
-        IpmiFencer wrong = fencer(sim.bmc(IpmiSimulator.ADMIN, "wrong").build());
-        IpmiFencer viewer = fencer(sim.bmc(IpmiSimulator.VIEWER, IpmiSimulator.VIEWER_PASSWORD)
+        IpmiFencer wrong = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, "wrong").build());
+        IpmiFencer viewer = fencer(LabBmc.bmc(sim, IpmiSimulator.VIEWER, IpmiSimulator.VIEWER_PASSWORD)
                 .privilege(PrivilegeLevel.USER).build());
         // The lab allows 10 sessions per user: leaking one per call would lock admin out within this loop.
         for (int i = 0; i < 4; i++) {

@@ -1,12 +1,13 @@
 package dev.ha4j.fencing.ipmi;
 
+import dev.ha4j.fencing.ipmi.sim.LabBmc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.core.PowerState;
 import dev.ha4j.core.Secret;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,9 +58,9 @@ class SecretsIT {
         PrintStream original = System.err;
         System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            IpmiFencer admin = fencer(sim.bmc(IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build());
-            IpmiFencer wrong = fencer(sim.bmc(IpmiSimulator.ADMIN, WRONG).build());
-            IpmiFencer viewer = fencer(sim.bmc(IpmiSimulator.VIEWER, IpmiSimulator.VIEWER_PASSWORD)
+            IpmiFencer admin = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build());
+            IpmiFencer wrong = fencer(LabBmc.bmc(sim, IpmiSimulator.ADMIN, WRONG).build());
+            IpmiFencer viewer = fencer(LabBmc.bmc(sim, IpmiSimulator.VIEWER, IpmiSimulator.VIEWER_PASSWORD)
                     .privilege(PrivilegeLevel.USER).build());
             IpmiFencer gone = fencer(BmcConfig.custom().host("127.0.0.1").port(silent.getLocalPort())
                     .user(IpmiSimulator.ADMIN).password(Secret.of(IpmiSimulator.ADMIN_PASSWORD))

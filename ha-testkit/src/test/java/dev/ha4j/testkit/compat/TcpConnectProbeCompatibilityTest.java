@@ -1,5 +1,6 @@
 package dev.ha4j.testkit.compat;
 
+import dev.ha4j.testkit.peers.LoopbackPeers;
 import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.builtin.TcpConnectProbe;
 import dev.ha4j.core.spi.HealthProbe;

@@ -10,22 +10,44 @@ public final class Bytes {
     private Bytes() {
     }
 
-    /** @param v a value @return its 4 bytes, least significant first */
+    /**
+     * Returns its 4 bytes, least significant first.
+     *
+     * @param v a value
+     * @return its 4 bytes, least significant first
+     */
     public static byte[] le32(int v) {
         return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
 
-    /** @param b bytes @param off offset @return the little-endian int there */
+    /**
+     * Returns the little-endian int there.
+     *
+     * @param b bytes
+     * @param off offset
+     * @return the little-endian int there
+     */
     public static int le32(byte[] b, int off) {
         return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
     }
 
-    /** @param b bytes @param off offset @return the little-endian unsigned short there */
+    /**
+     * Returns the little-endian unsigned short there.
+     *
+     * @param b bytes
+     * @param off offset
+     * @return the little-endian unsigned short there
+     */
     public static int le16(byte[] b, int off) {
         return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8;
     }
 
-    /** @param parts byte arrays @return them joined */
+    /**
+     * Returns them joined.
+     *
+     * @param parts byte arrays
+     * @return them joined
+     */
     public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
@@ -34,7 +56,12 @@ public final class Bytes {
         return out.toByteArray();
     }
 
-    /** @param b bytes @return lower-case hex */
+    /**
+     * Returns lower-case hex.
+     *
+     * @param b bytes
+     * @return lower-case hex
+     */
     public static String hex(byte[] b) {
         return HEX.formatHex(b);
     }
@@ -48,7 +75,14 @@ public final class Bytes {
         return HEX.parseHex(s.replaceAll("\\s+", ""));
     }
 
-    /** @param b bytes @param off start @param len length @return the 8-bit two's complement checksum */
+    /**
+     * Returns the 8-bit two's complement checksum.
+     *
+     * @param b bytes
+     * @param off start
+     * @param len length
+     * @return the 8-bit two's complement checksum
+     */
     public static byte checksum(byte[] b, int off, int len) {
         int sum = 0;
         for (int i = off; i < off + len; i++) {

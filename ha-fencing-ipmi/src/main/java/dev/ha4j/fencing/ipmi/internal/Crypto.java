@@ -53,7 +53,13 @@ public final class Crypto {
             return icvLength;
         }
 
-        /** @param code a wire number @return the algorithm @throws IllegalArgumentException if unknown */
+        /**
+         * Returns the algorithm.
+         *
+         * @param code a wire number
+         * @return the algorithm
+         * @throws IllegalArgumentException if unknown
+         */
         public static Auth of(int code) {
             for (Auth a : values()) {
                 if (a.code == code) {
@@ -93,7 +99,13 @@ public final class Crypto {
             return length;
         }
 
-        /** @param code a wire number @return the algorithm @throws IllegalArgumentException if unknown */
+        /**
+         * Returns the algorithm.
+         *
+         * @param code a wire number
+         * @return the algorithm
+         * @throws IllegalArgumentException if unknown
+         */
         public static Integrity of(int code) {
             for (Integrity a : values()) {
                 if (a.code == code) {
@@ -122,7 +134,13 @@ public final class Crypto {
             return code;
         }
 
-        /** @param code a wire number @return the algorithm @throws IllegalArgumentException if unknown */
+        /**
+         * Returns the algorithm.
+         *
+         * @param code a wire number
+         * @return the algorithm
+         * @throws IllegalArgumentException if unknown
+         */
         public static Confidentiality of(int code) {
             for (Confidentiality a : values()) {
                 if (a.code == code) {
@@ -307,7 +325,13 @@ public final class Crypto {
         return Arrays.copyOf(plain, plain.length - 1 - pad);
     }
 
-    /** @param a bytes @param b bytes @return whether equal, in constant time */
+    /**
+     * Returns whether equal, in constant time.
+     *
+     * @param a bytes
+     * @param b bytes
+     * @return whether equal, in constant time
+     */
     public static boolean same(byte[] a, byte[] b) {
         return MessageDigest.isEqual(a, b);
     }

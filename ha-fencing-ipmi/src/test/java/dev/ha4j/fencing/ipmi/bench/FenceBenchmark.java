@@ -4,7 +4,8 @@ import dev.ha4j.core.FenceAction;
 import dev.ha4j.core.NodeId;
 import dev.ha4j.fencing.ipmi.IpmiFencer;
 import dev.ha4j.fencing.ipmi.IpmiResult;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.fencing.ipmi.sim.LabBmc;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public final class FenceBenchmark {
     private static void runAll(IpmiSimulator sim, NodeId node, String java, String classpath, String jarClasspath,
             String archive, int rounds, int warmup) throws Exception {
         {
-            IpmiFencer fencer = sim.fencer(node);
+            IpmiFencer fencer = LabBmc.fencer(sim, node);
             String port = Integer.toString(sim.port());
             Map<String, Supplier<Double>> variants = new LinkedHashMap<>();
             variants.put("ha4j IpmiFencer OFF, warm JVM", () -> timed(() -> {

@@ -3,7 +3,7 @@ package dev.ha4j.fencing.ipmi.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ha4j.core.PowerState;
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 import dev.ha4j.fencing.ipmi.sim.Prerequisites;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

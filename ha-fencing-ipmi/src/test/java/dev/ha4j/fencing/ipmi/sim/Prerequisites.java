@@ -1,6 +1,6 @@
 package dev.ha4j.fencing.ipmi.sim;
 
-import dev.ha4j.fencing.ipmi.testing.IpmiSimulator;
+import dev.ha4j.testkit.ipmi.IpmiSimulator;
 
 /** The IPMI tests' prerequisite, under the testkit's skip-or-fail rule ({@link dev.ha4j.testkit.Prerequisites}). */
 public final class Prerequisites {

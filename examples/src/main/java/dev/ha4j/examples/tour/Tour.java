@@ -1,0 +1,140 @@
+package dev.ha4j.examples.tour;
+
+import dev.ha4j.core.FailureKind;
+import dev.ha4j.core.NodeId;
+import dev.ha4j.core.builtin.CommandSpec;
+import dev.ha4j.core.builtin.InMemoryCoordinator;
+import dev.ha4j.core.builtin.LoggingNotifier;
+import dev.ha4j.core.builtin.ProcessServiceControl;
+import dev.ha4j.core.config.ClusterConfig;
+import dev.ha4j.core.config.Policy;
+import dev.ha4j.core.Reaction;
+import dev.ha4j.core.engine.ClusterState;
+import dev.ha4j.core.engine.Event;
+import dev.ha4j.core.engine.FailoverEngine;
+import dev.ha4j.core.engine.Transition;
+import dev.ha4j.core.journal.JournalReplay;
+import dev.ha4j.core.journal.JsonLinesJournal;
+import dev.ha4j.core.runtime.HaRuntime;
+import dev.ha4j.core.spi.Fencer;
+import dev.ha4j.core.spi.Replicator;
+import dev.ha4j.core.spi.RequestRouter;
+import dev.ha4j.probe.http.HttpHealthProbe;
+import dev.ha4j.probe.http.HttpProbeConfig;
+import dev.ha4j.probe.http.StatusTable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The README's "five-minute tour of embedding ha4j", compiled so that it cannot rot: each step is a method
+ * whose body is the README's snippet, word for word. The variables the README leaves to the reader
+ * ({@code ipmiFencer}, {@code drbdReplicator}, {@code vipRouter}, {@code pager}) are parameters here.
+ *
+ * <p>Stateless and thread-safe; {@link #embed} starts a runtime that the caller owns.
+ */
+public final class Tour {
+    /** Where the tour's operator messages go; a pager, a chat room, a ticket queue. */
+    public interface Pager {
+        /**
+         * Sends one message.
+         *
+         * @param message what to tell the operator
+         */
+        void send(String message);
+    }
+
+    private Tour() {
+    }
+
+    /**
+     * Step 1: describes the cluster and the policy.
+     *
+     * @return the tour's configuration
+     */
+    public static ClusterConfig describe() {
+        ClusterConfig config = ClusterConfig.custom()
+                .name("stash").nodes("stash-a", "stash-b")          // in order of preference
+                .policy(Policy.custom()
+                        .restarts(2, Duration.ofHours(1))            // N restarts within W, then failover
+                        .failuresBeforeAction(2)                     // one bad probe is not a failure
+                        .probeInterval(Duration.ofSeconds(15)).probeTimeout(Duration.ofSeconds(10))
+                        .firstProbeTimeout(Duration.ofSeconds(30))   // the first check after a start may be slow
+                        .startupGrace(Duration.ofMinutes(5))         // STARTING is no failure until then
+                        .stopTimeout(Duration.ofSeconds(60))         // graceful stop, then kill
+                        .maxMaintenance(Duration.ofHours(4))
+                        .fencingLevels(List.of("ipmi"))              // tried in order until one verifies off
+                        .fencingDelay(NodeId.of("stash-a"), Duration.ofSeconds(10))
+                        .react(FailureKind.ERROR, Reaction.RESTART)  // the failure table is data
+                        .build())
+                .build();
+        return config;
+    }
+
+    /**
+     * Step 2: hands in the SPIs, starts the runtime and uses the operator commands.
+     *
+     * @param config the configuration of step 1
+     * @param ipmiFencer the fencer for level "ipmi"
+     * @param drbdReplicator the replicator of the service's data
+     * @param vipRouter the request router
+     * @param pager where notifications go
+     * @return the started runtime; the caller stops it
+     * @throws IOException if the journal cannot be opened
+     */
+    public static HaRuntime embed(ClusterConfig config, Fencer ipmiFencer, Replicator drbdReplicator,
+            RequestRouter vipRouter, Pager pager) throws IOException {
+        HaRuntime ha = HaRuntime.builder()
+                .config(config)
+                .probe(HttpHealthProbe.builder()
+                        .config(HttpProbeConfig.custom().statusTable(StatusTable.BITBUCKET).build())
+                        .node("stash-a", "http://10.0.0.11:7990").node("stash-b", "http://10.0.0.12:7990").build())
+                .serviceControl(ProcessServiceControl.builder()
+                        .node(NodeId.of("stash-a"), CommandSpec.of("/usr/local/bin/stash-ctl", "--node", "stash-a"))
+                        .node(NodeId.of("stash-b"), CommandSpec.of("/usr/local/bin/stash-ctl", "--node", "stash-b"))
+                        .build())
+                .fencer("ipmi", ipmiFencer)
+                .replicator(drbdReplicator)                          // every replicator promoted, or none
+                .router(vipRouter)
+                .coordinator(InMemoryCoordinator.create())           // one manager in one JVM
+                .notifier(LoggingNotifier.create())
+                .journal(JsonLinesJournal.open(Path.of("/var/lib/ha4j/journal.jsonl")))
+                .build();
+        ha.events().onNotification(n -> pager.send(n.notification().toString()));
+        ha.start();
+
+        ha.switchover(NodeId.of("stash-b"));                         // planned move, refused unless RUNNING
+        ha.maintenance(true, Duration.ofHours(1));                   // nothing started, stopped or moved
+        ha.clearFailures(Optional.empty());                          // leaves BLOCKED after an operator fixed things
+        System.out.println(ha.status().toJson());
+        return ha;
+    }
+
+    /**
+     * Step 3: replays a journal through the engine, which must reproduce every decision in it.
+     *
+     * @param config the configuration the journal was written under
+     * @param path the journal file
+     * @throws IOException if the journal cannot be read
+     */
+    public static void readWhy(ClusterConfig config, Path path) throws IOException {
+        JournalReplay.verify(new FailoverEngine(config), JsonLinesJournal.read(path));
+    }
+
+    /**
+     * Step 4: a policy test needs no threads and no clock, because the engine is a plain function.
+     *
+     * @param config the configuration under test
+     * @return the engine's first decision: observe the cluster
+     */
+    public static Transition testYourPolicy(ClusterConfig config) {
+        FailoverEngine engine = new FailoverEngine(config);
+        ClusterState s = engine.initialState();
+        Transition t = engine.apply(s, new Event.Started(Instant.parse("2026-01-01T00:00:00Z")));
+        // t.commands() == [Observe(...)], t.reason() == "manager started: assuming nothing, observing the cluster"
+        return t;
+    }
+}

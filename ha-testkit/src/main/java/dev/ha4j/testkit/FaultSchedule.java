@@ -148,12 +148,34 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
         FaultWeights w = shape.weights();
         for (int i = 0; i < n; i++) {
             Duration at = Duration.ofMillis(r.nextInt((int) Math.min(Integer.MAX_VALUE, horizonMs)) / 100 * 100L);
-            faults.add(draw(r, w.pick(r.nextInt(w.total())), at, ns, horizonMs));
+            Fault f = draw(r, w.pick(r.nextInt(w.total())), at, ns, horizonMs);
+            faults.add(f);
+            if (f instanceof Fault.Stall && r.nextBoolean()) {
+                // The fault class that hid two writers: a disruption while a call is still outstanding.
+                faults.addAll(whileOutstanding(r, at, ns));
+            }
         }
         if (shape.recover()) {
             faults.add(new Fault.Recover(Duration.ofMillis(horizonMs)));
         }
         return new FaultSchedule(seed, Duration.ofMillis(horizonMs), faults);
+    }
+
+    /**
+     * What happens to a plan while one of its calls is still running: an operator toggling maintenance, a lease
+     * lost, the manager restarting, an operator's clear or switchover, a little after the call began.
+     */
+    private static List<Fault> whileOutstanding(Random r, Duration callBegan, String[] ns) {
+        Duration at = callBegan.plusMillis(100 + r.nextInt(30) * 100L);
+        String node = ns[r.nextInt(ns.length)];
+        return switch (r.nextInt(6)) {
+            case 0, 1 -> List.of(new Fault.Maintenance(at, true, Duration.ZERO),
+                    new Fault.Maintenance(at.plusMillis(100L * r.nextInt(5)), false, Duration.ZERO));
+            case 2 -> List.of(new Fault.SessionLost(at, secs(r, 1, 5)));
+            case 3 -> List.of(new Fault.ManagerCrash(at, secs(r, 0, 10)));
+            case 4 -> List.of(new Fault.OperatorClear(at, Optional.empty()));
+            default -> List.of(new Fault.Switchover(at, node));
+        };
     }
 
     private static long between(Random r, long lo, long hi) {
@@ -209,7 +231,9 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
                 case 4, 5, 6 -> "coordinator";
                 case 7, 8, 9 -> "router";
                 default -> "node:" + node;
-            }, lasting(r, horizonMs, 20));
+                // Calls that take time: half of them around their deadline (some answer in time, some after the
+                // runtime's watchdog), the rest long stalls.
+            }, r.nextBoolean() ? Duration.ofMillis(200 + r.nextInt(78) * 100L) : lasting(r, horizonMs, 20));
         };
     }
 

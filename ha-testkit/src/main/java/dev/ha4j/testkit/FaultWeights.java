@@ -59,11 +59,12 @@ public final class FaultWeights {
         /** {@link Fault.OperatorClear}. */
         CLEAR(2),
         /**
-         * {@link Fault.Stall}: SPI calls that overrun their deadline and answer late. Only the runtime-level
-         * simulator has a watchdog to overrun, so this kind has weight 0 in {@link FaultWeights#defaults()} (the
-         * engine-level schedules stay as they were) and weight 6 in {@link FaultWeights#runtimeDefaults()}.
+         * {@link Fault.Stall}: SPI calls that take time, around their deadline or far past it (then the
+         * runtime's watchdog answers them and the real answer comes late); half of them come with a disruption
+         * while the call is outstanding (maintenance toggled, a lease lost, a manager restart, a clear, a
+         * switchover). The engine-level simulator answers an overrun call as the runtime's watchdog does.
          */
-        STALL(0, 6);
+        STALL(6, 6);
 
         private final int defaultWeight;
         private final int runtimeDefaultWeight;
@@ -100,8 +101,7 @@ public final class FaultWeights {
     }
 
     /**
-     * @return the default weights of engine-level schedules (every kind but {@link Kind#FENCER_LIES} and
-     *     {@link Kind#STALL})
+     * @return the default weights of engine-level schedules (every kind but {@link Kind#FENCER_LIES})
      */
     public static FaultWeights defaults() {
         return DEFAULTS;

@@ -771,16 +771,22 @@ public final class FailoverEngine {
             }
             NodeId target = null;
             List<NodeId> spent = new ArrayList<>();
-            for (NodeId n : config.nodes()) {
-                if (n.equals(old) || !candidate(n)) {
-                    continue;
+            // A standby the last check found unusable is tried only when no other is left: the check before the
+            // takeover (PRECHECK_REPLICA) has the last word, as the last standby check may be stale.
+            for (int pass = 0; pass < 2 && target == null; pass++) {
+                for (NodeId n : config.nodes()) {
+                    if (n.equals(old) || !candidate(n) || (pass == 0) == m.unusable.containsKey(n)) {
+                        continue;
+                    }
+                    if (serviceFailure && exhaustedRecently(n)) {
+                        if (!spent.contains(n)) {
+                            spent.add(n);
+                        }
+                        continue;
+                    }
+                    target = n;
+                    break;
                 }
-                if (serviceFailure && exhaustedRecently(n)) {
-                    spent.add(n);
-                    continue;
-                }
-                target = n;
-                break;
             }
             if (target == null) {
                 String why = !spent.isEmpty() ? "the service also used up its restarts on " + spent + " within "
@@ -827,21 +833,23 @@ public final class FailoverEngine {
         }
 
         /**
-         * Whether {@code n} may be the target of a takeover: a standby that nothing suggests might be running and
-         * that the last standby check did not find unusable.
+         * Whether {@code n} may be the target of a takeover: a standby that nothing suggests might be running.
+         * Standbys the last check found unusable come last (see {@link #nextCandidate}).
          */
         boolean candidate(NodeId n) {
             NodeRole role = m.roles.get(n);
-            return (role == NodeRole.STANDBY || role == NodeRole.STOPPED) && !mightRun(n)
-                    && !m.unusable.containsKey(n);
+            return (role == NodeRole.STANDBY || role == NodeRole.STOPPED) && !mightRun(n);
         }
 
-        /** The next standby a failover has not tried yet, in order of preference, or null. */
+        /** The next standby a failover has not tried yet, in order of preference (usable ones first), or null. */
         NodeId nextCandidate(Plan p) {
-            for (NodeId n : config.nodes()) {
-                if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n) && candidate(n)
-                        && !(p.serviceFailure() && exhaustedRecently(n))) {
-                    return n;
+            for (int pass = 0; pass < 2; pass++) {
+                for (NodeId n : config.nodes()) {
+                    if (!n.equals(p.target()) && !p.passedOver().contains(n) && !p.secured().contains(n)
+                            && candidate(n) && (pass == 0) != m.unusable.containsKey(n)
+                            && !(p.serviceFailure() && exhaustedRecently(n))) {
+                        return n;
+                    }
                 }
             }
             return null;
@@ -1220,7 +1228,7 @@ public final class FailoverEngine {
                         if (next != null) {
                             why("the replica on " + p.target() + " is " + r + ": checking " + next + " instead, before"
                                     + " touching " + m.active);
-                            m.plan = p.retarget(next, 0);
+                            m.plan = p.retarget(next, Step.PRECHECK_REPLICA);
                         } else {
                             block("failover needed (" + p.cause() + ") but no standby is usable (the replica on "
                                     + p.target() + " is " + r + "); leaving " + m.active + " as it is");
@@ -1238,7 +1246,7 @@ public final class FailoverEngine {
                         NodeId next = nextCandidate(p);
                         why("the replica on " + p.target() + " is " + r + ": passing over it, failing over to " + next
                                 + " instead");
-                        m.plan = p.retarget(next, p.steps().indexOf(Step.ACQUIRE_LEASE));
+                        m.plan = p.retarget(next, Step.ACQUIRE_LEASE);
                     } else {
                         block("the replica on " + p.target() + " is " + r + ": a replica that is not up to date is"
                                 + " promoted only by an operator's force");

@@ -252,13 +252,22 @@ public record Plan(Kind kind, NodeId target, List<Step> steps, int index, List<N
      * A failover that moves on to another candidate: the lease is taken again for it.
      *
      * @param next the next candidate
-     * @param acquireAt the index of the ACQUIRE_LEASE step
+     * @param from the step to go back to (PRECHECK_REPLICA, or ACQUIRE_LEASE for a new lease)
      * @return the plan aimed at {@code next}
      */
-    Plan retarget(NodeId next, int acquireAt) {
+    Plan retarget(NodeId next, Step from) {
         List<NodeId> over = new ArrayList<>(passedOver);
         over.add(target);
-        return new Plan(kind, next, steps, acquireAt, secureQueue, stage, 0, unrouteFirst, fenceFirst, secured, force,
+        // Steps inserted before the current one (securing a node that might run) may have dropped the step to
+        // go back to: then the kind's own steps from there on.
+        List<Step> s = steps;
+        int at = steps.indexOf(from);
+        if (at < 0) {
+            List<Step> own = kind.steps();
+            s = own.subList(Math.max(0, own.indexOf(from)), own.size());
+            at = 0;
+        }
+        return new Plan(kind, next, s, at, secureQueue, stage, 0, unrouteFirst, fenceFirst, secured, force,
                 cause, over, demoted, serviceFailure);
     }
 

@@ -408,14 +408,17 @@ public final class FailoverEngine {
                 return;
             }
             List<NodeId> secure = new ArrayList<>(unknown);
-            for (NodeId n : primaries) {
-                if (!n.equals(target) && !secure.contains(n)) {
-                    // A stopped node left with a primary replica is demoted before another copy is promoted.
+            for (NodeId n : config.nodes()) {
+                ReplicaRole role = o.replica(n).role();
+                if (!n.equals(target) && !secure.contains(n)
+                        && (role == ReplicaRole.PRIMARY || role == ReplicaRole.UNKNOWN)) {
+                    // A stopped node left with a primary replica (or one that could not be read) is demoted before
+                    // another copy is promoted: two primaries are never built on.
                     secure.add(n);
                 }
             }
             why("observed no running service" + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
-                    + (secure.size() > unknown.size() ? ", a primary replica left on "
+                    + (secure.size() > unknown.size() ? ", a primary or unreadable replica on "
                             + secure.subList(unknown.size(), secure.size()) : "")
                     + ": starting it on " + target);
             startPlan(Plan.of(Kind.START, target, secure, initialStage(false, false), false, false,

@@ -115,8 +115,11 @@ public final class SafetyMonitor {
         // 5: database trouble and start failures
         Optional<FailureKind> verdictKind = verdictKind(event);
         boolean acts = t.commands().stream().anyMatch(Command::acts);
-        if (verdictKind.isPresent() && isDatabase(verdictKind.get()) && acts) {
-            v.add("5: database trouble " + verdictKind.get() + " led to " + t.commands());
+        if (verdictKind.isPresent() && isDatabase(verdictKind.get()) && (acts
+                || ((after.phase() == Phase.FAILING_OVER || after.phase() == Phase.RESTARTING)
+                        && after.phase() != before.phase()))) {
+            // A failover now checks its target before it acts: starting one is the decision, not its first act.
+            v.add("5: database trouble " + verdictKind.get() + " led to " + after.phase() + ": " + t.commands());
         }
         if (verdictKind.isPresent() && verdictKind.get() == FailureKind.START_FAILED
                 && (after.phase() == Phase.FAILING_OVER || after.phase() == Phase.RESTARTING)

@@ -122,34 +122,38 @@ class RuntimeSimulationTest {
         Map<String, Integer> kinds = kinds(runs);
         System.out.println("runtime level with stalls: " + n + " schedules, timeline lines " + kinds);
         assertThat(failures).isEmpty();
-        // The runtime's watchdog answered commands whose SPI call overran its deadline ...
-        assertThat(kinds.getOrDefault("WATCHDOG", 0)).isGreaterThan(n / 2);
-        // ... and their real answers came afterwards (and were ignored: no command finished twice).
-        assertThat(kinds.getOrDefault("LATE", 0)).isGreaterThan(n / 2);
+        // The runtime's watchdog answered commands whose SPI call overran its deadline (half the stalls are now
+        // short calls that end around their deadline, so fewer overrun than when every stall was long) ...
+        assertThat(kinds.getOrDefault("WATCHDOG", 0)).isGreaterThan(n / 4);
+        // ... and their real answers came afterwards (and were ignored: no command finished twice). Fewer than
+        // before the runtime stopped starting calls behind one that has not returned: many stalled agents are
+        // now fenced instead, and their queued calls are lost.
+        assertThat(kinds.getOrDefault("LATE", 0)).isGreaterThan(n / 4);
         assertThat(kinds.getOrDefault("LOST", 0)).isPositive();
         assertThat(kinds.getOrDefault("HELD", 0)).isPositive();
     }
 
     @Test
-    void aStopThatCompletesLateReallyStopsTheServiceAndTheRuntimeIgnoresItsAnswer() {
+    void aStopThatDoesNotReturnIsFollowedByNoFurtherCallToThatAgentAndTheNodeIsFenced() {
         // a's agent stalls for 25 s: probes overrun (HUNG), the restart's graceful stop overruns and is answered
-        // as timed out by the runtime; the kill goes out; when the stall ends the agent carries out the stop
-        // (the service really stops), then the kill in time, and the restart goes on from there.
+        // as timed out by the runtime. The stop has not returned, so the runtime starts no kill and no
+        // confirmation behind it (no call piles up on a deaf agent, and no "stopped" is read while the stop is
+        // still running): they are answered at once as not started, a's state is unknown, a is fenced, and b
+        // takes over. The stop queued at a's agent is lost with a's power.
         FaultSchedule s = new FaultSchedule(11, Duration.ofMinutes(3), List.of(
                 new Fault.Stall(Duration.ofSeconds(40), "node:a", Duration.ofSeconds(25)),
                 new Fault.Recover(Duration.ofMinutes(3))));
         RunResult r = RuntimeSimulator.builder(twoNodes()).build().run(s, true);
         String timeline = r.timeline().orElseThrow().toString();
         assertThat(r.violations()).as(timeline).isEmpty();
-        assertThat(timeline).containsPattern("WATCHDOG #\\d+ probe a overran its deadline of 2s")
-                .containsPattern("WATCHDOG #\\d+ STOP a overran its deadline of 10s: the runtime answered it as timed"
+        assertThat(timeline).containsPattern("WATCHDOG #\\d+ STOP a overran its deadline of 10s: the runtime answered it as timed"
                         + " out after 11s")
-                .containsPattern("LATE stop a \\(made at \\+[0-9.:]+s?, deadline 10s\\) carried out after [0-9.]+s, past the"
-                        + " runtime's watchdog, which must ignore its answer -> OK \\(stopped\\)")
-                .containsPattern("HELD kill a .* -> OK \\(signal delivered\\)")
-                .containsPattern("EVENT command \\d+: a is STOPPED");
+                .containsPattern("kill of a: TIMED_OUT \\(was not started: the previous service control call for a .*"
+                        + " has not returned\\)")
+                .contains("FENCE a").containsPattern("LOST stop a");
         assertThat(r.finalPhase()).isEqualTo(Phase.RUNNING);
         assertThat(r.notified(Notification.Kind.RESTARTED)).isEqualTo(1);
+        assertThat(r.notified(Notification.Kind.FAILOVER_COMPLETED)).isEqualTo(1);
     }
 
     @Test

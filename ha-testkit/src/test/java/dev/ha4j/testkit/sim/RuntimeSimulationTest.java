@@ -62,7 +62,7 @@ class RuntimeSimulationTest {
 
     @Test
     void theRealRuntimeKeepsEveryInvariantOnRandomSchedules() {
-        int n = Integer.getInteger("ha4j.runtimeSchedules", 300);
+        int n = Integer.getInteger("ha4j.runtimeSchedules", 3_000);
         long base = Long.getLong("ha4j.runtimeBaseSeed", 5_000L);
         List<String> failures = new ArrayList<>();
         long events = 0;

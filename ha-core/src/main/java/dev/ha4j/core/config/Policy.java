@@ -17,7 +17,7 @@ import java.util.Objects;
  * levels. Built with {@link #custom()}; {@link Builder#build()} refuses invalid or unsafe combinations with a
  * message that names the field, the value and the rule.
  *
- * <p>Defaults follow DESIGN.md: the default failure table; 2 restarts within 1 h before a failover; 2 bad
+ * <p>Defaults follow the design (docs/design.md): the default failure table; 2 restarts within 1 h before a failover; 2 bad
  * probes in a row before acting; probe every 15 s with a 10 s timeout (the first check after a start may take
  * 30 s); a failure already seen is rechecked after 2 s; standbys are probed every 60 s; at most 3 failovers
  * within 1 h; 5 min start-up grace; 60 s graceful stop, then kill; at most 4 h of maintenance; fencing required.

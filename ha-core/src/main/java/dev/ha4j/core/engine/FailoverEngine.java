@@ -38,10 +38,19 @@ import java.util.Optional;
  * <p>What it implements: the policy's failure table (restart, failover, fence-then-failover, ignore, block),
  * the escalation ladder ({@code N} restarts within {@code W}, then failover; restarts expire after {@code W}),
  * failures in a row before acting, start-up grace, the service's own maintenance up to a maximum, operator
- * maintenance (nothing started, stopped or moved), the ordered takeover plan of DESIGN.md with its BLOCKED
- * outcome (old active confirmed stopped or fenced level by level with a per-node delay; lease with a new
- * epoch; replicas promoted only when up to date or forced; start; wait healthy; route; notify), planned
- * switchover, lease loss and reconciliation after a (re)start.
+ * maintenance (nothing started, stopped or moved), the ordered takeover plan of {@code docs/design.md} (its
+ * steps as data in {@link Plan.Kind}) with its BLOCKED outcome (old active confirmed stopped or fenced level by
+ * level with a per-node delay; lease with a new epoch; replicas promoted only when up to date or forced; start;
+ * wait healthy; route; notify), planned switchover, lease loss and reconciliation after a (re)start.
+ *
+ * <p>Invariants 9 to 11: every command sent stays in the state ({@link ClusterState#outstanding()}) until it is
+ * answered, whatever happens to the plan that sent it; a node with an outstanding or late start or promotion,
+ * or an unanswered one of a previous manager, {@linkplain ClusterState#mightRun() might be running} and is made
+ * sure out before the service starts or a replica is promoted elsewhere; one command per node and kind runs at
+ * a time; an answer must match its command's type and node; a lease reported lost before its grant is never
+ * used; an operator's force is used up by the next promotion of that node and expires; failovers stay within a
+ * budget and never return to a node whose service used up its restarts within the window unless the active
+ * node is lost; standbys are checked at their own interval and one found unusable is tried last.
  *
  * <p>Immutable and thread-safe: an engine holds only its configuration, so one instance may serve many
  * threads, each with its own states.

@@ -19,8 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks the eight safety invariants of DESIGN.md on the engine's decisions, one step at a time, from what the
- * engine was told and what it commanded: no knowledge of the real world is needed, so the same monitor serves
+ * Checks safety invariants 1 to 8 of the design ({@code docs/design.md} in the repository) on the engine's
+ * decisions, one step at a time, from what the engine was told and what it commanded: no knowledge of the real world is needed, so the same monitor serves
  * the property suites, the testkit's simulator and a production runtime that wants a second opinion.
  *
  * <p>Feed it every (state before, event, transition) with {@link #check}; it returns the violations of that

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks one simulated run: the eight invariants of DESIGN.md on the command stream (ha-core's
+ * Checks one simulated run: invariants 1 to 8 of the design (docs/design.md) on the command stream (ha-core's
  * {@link SafetyMonitor}, fed the events as the world produced them, so that a decision function that rewrites
  * its inputs is still judged by what really happened), the same invariants on what really happened in the
  * simulated world, liveness, and the user's {@link Property properties}.

@@ -126,6 +126,11 @@ public final class CommandProbe implements HealthProbe {
     }
 
     @Override
+    public java.util.Optional<java.util.Set<NodeId>> coveredNodes() {
+        return java.util.Optional.of(java.util.Set.copyOf(commands.keySet()));
+    }
+
+    @Override
     public String toString() {
         return "CommandProbe[" + (commands.isEmpty() ? "" : commands + (defaultCommand.isPresent() ? ", " : ""))
                 + defaultCommand.map(d -> "default=" + d).orElse("") + "]";

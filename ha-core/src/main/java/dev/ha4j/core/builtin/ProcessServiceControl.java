@@ -505,6 +505,11 @@ public final class ProcessServiceControl implements ServiceControl {
     }
 
     @Override
+    public java.util.Optional<java.util.Set<NodeId>> coveredNodes() {
+        return java.util.Optional.of(java.util.Set.copyOf(slots.keySet()));
+    }
+
+    @Override
     public String toString() {
         Map<NodeId, CommandSpec> m = new LinkedHashMap<>();
         slots.forEach((n, s) -> m.put(n, s.spec));

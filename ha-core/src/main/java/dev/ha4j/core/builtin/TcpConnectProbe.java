@@ -162,6 +162,11 @@ public final class TcpConnectProbe implements HealthProbe {
     }
 
     @Override
+    public java.util.Optional<java.util.Set<NodeId>> coveredNodes() {
+        return java.util.Optional.of(java.util.Set.copyOf(targets.keySet()));
+    }
+
+    @Override
     public String toString() {
         return "TcpConnectProbe" + targets;
     }

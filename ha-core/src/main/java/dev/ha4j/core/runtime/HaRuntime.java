@@ -964,7 +964,24 @@ public final class HaRuntime implements AutoCloseable {
                     }
                 }
             }
+            covers("probe", probe.coveredNodes());
+            covers("serviceControl", control.coveredNodes());
+            fencers.forEach((level, devices) -> devices.forEach(f -> covers("fencer of level '" + level + "'",
+                    f.coveredNodes())));
             return new HaRuntime(this);
+        }
+
+        /** Refuses an SPI instance configured for some nodes that leaves out one of the cluster's. */
+        private void covers(String what, Optional<java.util.Set<NodeId>> covered) {
+            if (covered == null || covered.isEmpty()) {
+                return;
+            }
+            for (NodeId n : config.nodes()) {
+                if (!covered.get().contains(n)) {
+                    throw new IllegalStateException("the " + what + " does not cover node " + n + " of cluster "
+                            + config.name() + " (it covers " + new java.util.TreeSet<>(covered.get()) + ")");
+                }
+            }
         }
     }
 }

@@ -33,4 +33,15 @@ public interface Fencer {
      * @return ON, OFF or UNKNOWN
      */
     PowerState status(NodeId node, Duration timeout);
+
+    /**
+     * The nodes this instance can act on, when it knows them (a probe, control or fencer configured per node);
+     * empty when it serves any node. {@code HaRuntime.Builder#build()} refuses a runtime whose cluster has a
+     * node that a configured instance does not cover, naming the node, instead of blocking at start.
+     *
+     * @return the nodes covered, or empty for any
+     */
+    default java.util.Optional<java.util.Set<dev.ha4j.core.NodeId>> coveredNodes() {
+        return java.util.Optional.empty();
+    }
 }

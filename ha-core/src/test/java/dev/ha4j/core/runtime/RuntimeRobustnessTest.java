@@ -155,4 +155,19 @@ class RuntimeRobustnessTest {
         assertThatThrownBy(() -> runtime.report(NodeId.of("zz"), ProbeResult.healthy(), "lb"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zz");
     }
+
+    @Test
+    void aServiceControlThatDoesNotCoverEveryNodeIsRefusedAtBuildNamingTheNode() {
+        FakeInfra infra = new FakeInfra(Secret.of("x"));
+        dev.ha4j.core.builtin.ProcessServiceControl onlyA = dev.ha4j.core.builtin.ProcessServiceControl.builder()
+                .node(A, dev.ha4j.core.builtin.CommandSpec.of("true")).build();
+        assertThatThrownBy(() -> builder(infra).serviceControl(onlyA).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("serviceControl")
+                .hasMessageContaining("does not cover node b");
+        dev.ha4j.core.builtin.TcpConnectProbe probeA = dev.ha4j.core.builtin.TcpConnectProbe.builder()
+                .target(A, "127.0.0.1", 1).build();
+        assertThatThrownBy(() -> builder(infra).probe(probeA).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("probe")
+                .hasMessageContaining("does not cover node b");
+    }
 }

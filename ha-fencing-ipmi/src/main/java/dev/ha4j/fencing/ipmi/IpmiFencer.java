@@ -336,6 +336,11 @@ public final class IpmiFencer implements Fencer {
     }
 
     @Override
+    public java.util.Optional<java.util.Set<NodeId>> coveredNodes() {
+        return java.util.Optional.of(java.util.Set.copyOf(config.bmcs().keySet()));
+    }
+
+    @Override
     public String toString() {
         return "IpmiFencer{" + config + "}";
     }

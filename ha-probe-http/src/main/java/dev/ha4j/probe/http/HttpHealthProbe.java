@@ -295,6 +295,11 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
     }
 
     @Override
+    public java.util.Optional<java.util.Set<NodeId>> coveredNodes() {
+        return java.util.Optional.of(java.util.Set.copyOf(targets.keySet()));
+    }
+
+    @Override
     public String toString() {
         return "HttpHealthProbe[" + targets.size() + " nodes, " + config + "]";
     }

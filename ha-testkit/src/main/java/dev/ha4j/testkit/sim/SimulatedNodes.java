@@ -18,6 +18,12 @@ import java.time.Duration;
  * <p>Confined to the {@link VirtualScheduler}'s driving thread, like the world it reads.
  */
 public final class SimulatedNodes extends SimulatedSpis implements HealthProbe, ServiceControl {
+    /** Serves every node it is asked about: no coverage to check. */
+    @Override
+    public java.util.Optional<java.util.Set<dev.ha4j.core.NodeId>> coveredNodes() {
+        return java.util.Optional.empty();
+    }
+
     SimulatedNodes(Stalls stalls) {
         super(stalls);
     }

@@ -2,8 +2,9 @@ package dev.ha4j.examples.tour;
 
 import dev.ha4j.core.FailureKind;
 import dev.ha4j.core.NodeId;
+import dev.ha4j.core.builtin.AsyncNotifier;
 import dev.ha4j.core.builtin.CommandSpec;
-import dev.ha4j.core.builtin.InMemoryCoordinator;
+import dev.ha4j.core.builtin.FileCoordinator;
 import dev.ha4j.core.builtin.LoggingNotifier;
 import dev.ha4j.core.builtin.ProcessServiceControl;
 import dev.ha4j.core.config.ClusterConfig;
@@ -15,6 +16,7 @@ import dev.ha4j.core.engine.FailoverEngine;
 import dev.ha4j.core.engine.Transition;
 import dev.ha4j.core.journal.JournalReplay;
 import dev.ha4j.core.journal.JsonLinesJournal;
+import dev.ha4j.core.journal.RotatingJournal;
 import dev.ha4j.core.runtime.HaRuntime;
 import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.core.spi.Replicator;
@@ -99,11 +101,12 @@ public final class Tour {
                 .fencer("ipmi", ipmiFencer)
                 .replicator(drbdReplicator)                          // every replicator promoted, or none
                 .router(vipRouter)
-                .coordinator(InMemoryCoordinator.create())           // one manager in one JVM
+                .coordinator(FileCoordinator.open(Path.of("/var/lib/ha4j/coordinator.json")))  // one manager; epochs
+                                                                     // and the lease survive its restarts
                 .notifier(LoggingNotifier.create())
-                .journal(JsonLinesJournal.open(Path.of("/var/lib/ha4j/journal.jsonl")))
+                .notifier(AsyncNotifier.builder().name("pager").notifier(n -> pager.send(n.toString())).build())
+                .journal(RotatingJournal.open(Path.of("/var/lib/ha4j/journal")))  // rotated, checkpointed, fsynced
                 .build();
-        ha.events().onNotification(n -> pager.send(n.notification().toString()));
         ha.start();
 
         ha.switchover(NodeId.of("stash-b"));                         // planned move, refused unless RUNNING

@@ -54,7 +54,12 @@ final class Differences {
                             + " service stays down until failure-timeout expires, then starts there",
                     "fails back at once to the node whose earlier failure was a service crash",
                     "failure table: \"whole server down or unreachable → fail over (fence first)\": a node loss"
-                            + " is a node problem, not the service's"));
+                            + " is a node problem, not the service's"),
+            new Difference("no-stop-without-takeover",
+                    "with the only standby lost, a service that keeps failing is stopped everywhere",
+                    "blocks and leaves the service where it is: the takeover cannot happen, so nothing is stopped"
+                            + " for it",
+                    "invariant 11: \"a running service is never stopped for a takeover that cannot happen\""));
 
     private Differences() {
     }

@@ -39,7 +39,10 @@ import java.util.Set;
  *   <li>start after promote, route after start (or adoption); demote and outdate only where the service is
  *       confirmed gone;</li>
  *   <li>every decision has a reason; every failover, block and fence is notified; a blocked cluster stays
- *       blocked until an operator acts or the manager restarts.</li>
+ *       blocked until an operator acts or the manager restarts;</li>
+ *   <li>(invariant 11) no more failovers start within the failover window than the budget allows (so no endless
+ *       alternation between nodes), and a failover never aims at a standby the last check found unusable
+ *       while a usable one was left.</li>
  * </ol>
  *
  * <p>Not thread-safe: one monitor follows one engine run.
@@ -57,6 +60,7 @@ public final class SafetyMonitor {
     private Epoch granted = Epoch.NONE;
     private NodeId grantedTo;
     private Instant maintenanceSince;
+    private final List<Instant> failoverStarts = new ArrayList<>();
     private long steps;
 
     /**
@@ -99,6 +103,37 @@ public final class SafetyMonitor {
         if (after.phase() == Phase.FAILING_OVER && before.phase() != Phase.FAILING_OVER
                 && !notified(t, Notification.Kind.FAILOVER_STARTED)) {
             v.add("8: failover started without notifying the operator");
+        }
+        // 11: a bounded number of failovers, never toward a standby known unusable while a usable one is left
+        if (event instanceof Event.ClearRequested) {
+            failoverStarts.clear();
+        }
+        if (notified(t, Notification.Kind.FAILOVER_STARTED)) {
+            Instant horizon = event.at().minus(policy.failoverWindow());
+            failoverStarts.removeIf(x -> !x.isAfter(horizon));
+            failoverStarts.add(event.at());
+            if (failoverStarts.size() > policy.maxFailovers()) {
+                v.add("11: " + failoverStarts.size() + " failovers started within " + policy.failoverWindow()
+                        + ", more than the budget of " + policy.maxFailovers());
+            }
+            after.plan().filter(p -> p.kind() == Plan.Kind.FAILOVER).ifPresent(p -> {
+                NodeId target = p.target();
+                if (before.unusableStandbys().containsKey(target)) {
+                    for (NodeId n : config.nodes()) {
+                        NodeRole role = before.role(n);
+                        Instant spent = before.exhausted().get(n);
+                        boolean exhausted = spent != null && spent.isAfter(event.at().minus(policy.restartWindow()));
+                        if (!n.equals(target) && !before.active().map(n::equals).orElse(false)
+                                && (role == NodeRole.STANDBY || role == NodeRole.STOPPED)
+                                && !before.unusableStandbys().containsKey(n) && !before.mightRun().contains(n)
+                                && !exhausted) {
+                            v.add("11: failover toward " + target + " (" + before.unusableStandbys().get(target)
+                                    + ") while " + n + " was a usable standby");
+                            break;
+                        }
+                    }
+                }
+            });
         }
         if (after.phase() == Phase.BLOCKED && before.phase() != Phase.BLOCKED && !notified(t, Notification.Kind.BLOCKED)) {
             v.add("8: blocked without notifying the operator");

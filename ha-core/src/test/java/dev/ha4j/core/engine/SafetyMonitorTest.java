@@ -100,4 +100,18 @@ class SafetyMonitorTest {
         m.restarts = List.of(w.now, w.now, w.now);
         assertThat(plant(w, tick(w), m.freeze())).anyMatch(v -> v.startsWith("4:"));
     }
+
+    @Test
+    void moreFailoversThanTheBudgetAreCaught() {
+        TestWorld w = running();
+        int budget = w.config.policy().maxFailovers();
+        List<String> found = new java.util.ArrayList<>();
+        for (int i = 0; i <= budget; i++) {
+            Command.Notify started = new Command.Notify(9100 + i, new dev.ha4j.core.Notification(w.now,
+                    dev.ha4j.core.Notification.Kind.FAILOVER_STARTED, java.util.Optional.of(A), Epoch.of(1),
+                    "planted failover " + i));
+            found.addAll(plant(w, tick(w), w.state, started));
+        }
+        assertThat(found).anyMatch(v -> v.startsWith("11:") && v.contains("more than the budget of " + budget));
+    }
 }

@@ -106,22 +106,42 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
             return defaults().withWeights(FaultWeights.runtimeDefaults());
         }
 
-        /** @param w the weights @return a copy with them */
+        /**
+         * The weights.
+         *
+         * @param w the weights
+         * @return a copy with them
+         */
         public Shape withWeights(FaultWeights w) {
             return new Shape(w, minFaults, maxFaults, minHorizon, maxHorizon, recover);
         }
 
-        /** @param min fewest @param max most @return a copy with that many faults */
+        /**
+         * Fewest @param max most.
+         *
+         * @param min fewest @param max most
+         * @return a copy with that many faults
+         */
         public Shape withFaults(int min, int max) {
             return new Shape(weights, min, max, minHorizon, maxHorizon, recover);
         }
 
-        /** @param min shortest @param max longest @return a copy with that horizon */
+        /**
+         * Shortest @param max longest.
+         *
+         * @param min shortest @param max longest
+         * @return a copy with that horizon
+         */
         public Shape withHorizon(Duration min, Duration max) {
             return new Shape(weights, minFaults, maxFaults, min, max, recover);
         }
 
-        /** @param r whether to end with a recover @return a copy */
+        /**
+         * Whether to end with a recover.
+         *
+         * @param r whether to end with a recover
+         * @return a copy
+         */
         public Shape withRecover(boolean r) {
             return new Shape(weights, minFaults, maxFaults, minHorizon, maxHorizon, r);
         }

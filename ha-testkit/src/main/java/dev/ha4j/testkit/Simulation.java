@@ -353,49 +353,89 @@ public final class Simulation {
         private Builder() {
         }
 
-        /** @param f makes the decision function under test (default: the real engine) @return this builder */
+        /**
+         * Sets what makes the decision function under test (default: the real engine).
+         *
+         * @param f makes the decision function under test (default: the real engine)
+         * @return this builder
+         */
         public Builder decisions(DecisionFunction.Factory f) {
             this.decisions = Objects.requireNonNull(f, "decisions");
             return this;
         }
 
-        /** @param s how schedules are generated @return this builder */
+        /**
+         * Sets how schedules are generated.
+         *
+         * @param s how schedules are generated
+         * @return this builder
+         */
         public Builder shape(FaultSchedule.Shape s) {
             this.shape = Objects.requireNonNull(s, "shape");
             return this;
         }
 
-        /** @param w the fault weights @return this builder */
+        /**
+         * Sets the fault weights.
+         *
+         * @param w the fault weights
+         * @return this builder
+         */
         public Builder weights(FaultWeights w) {
             this.shape = shape.withWeights(Objects.requireNonNull(w, "weights"));
             return this;
         }
 
-        /** @param n how many schedules (overridden by {@code -Dha4j.schedules}) @return this builder */
+        /**
+         * Sets how many schedules (overridden by {@code -Dha4j.schedules}).
+         *
+         * @param n how many schedules (overridden by {@code -Dha4j.schedules})
+         * @return this builder
+         */
         public Builder schedules(int n) {
             this.schedules = n;
             return this;
         }
 
-        /** @param seed the seed of schedule 0 @return this builder */
+        /**
+         * Sets the seed of schedule 0.
+         *
+         * @param seed the seed of schedule 0
+         * @return this builder
+         */
         public Builder baseSeed(long seed) {
             this.baseSeed = seed;
             return this;
         }
 
-        /** @param n the fewest engine events per run (default 50) @return this builder */
+        /**
+         * Sets the fewest engine events per run (default 50).
+         *
+         * @param n the fewest engine events per run (default 50)
+         * @return this builder
+         */
         public Builder minEvents(int n) {
             this.minEvents = n;
             return this;
         }
 
-        /** @param n worker threads (default: up to 2) @return this builder */
+        /**
+         * Sets how many worker threads (default: up to 2).
+         *
+         * @param n worker threads (default: up to 2)
+         * @return this builder
+         */
         public Builder threads(int n) {
             this.threads = n;
             return this;
         }
 
-        /** @param n the most runs the shrinker may spend (default 400) @return this builder */
+        /**
+         * Sets the most runs the shrinker may spend (default 400).
+         *
+         * @param n the most runs the shrinker may spend (default 400)
+         * @return this builder
+         */
         public Builder maxShrinkRuns(int n) {
             this.maxShrinkRuns = n;
             return this;
@@ -422,31 +462,56 @@ public final class Simulation {
             return this;
         }
 
-        /** @param strict see {@link EngineSimulator.Builder#strictMaintenance(boolean)} @return this builder */
+        /**
+         * Sets see {@link EngineSimulator.Builder#strictMaintenance(boolean)}.
+         *
+         * @param strict see {@link EngineSimulator.Builder#strictMaintenance(boolean)}
+         * @return this builder
+         */
         public Builder strictMaintenance(boolean strict) {
             this.strictMaintenance = strict;
             return this;
         }
 
-        /** @param on whether to run ha-core's SafetyMonitor too (default true) @return this builder */
+        /**
+         * Sets whether to run ha-core's SafetyMonitor too (default true).
+         *
+         * @param on whether to run ha-core's SafetyMonitor too (default true)
+         * @return this builder
+         */
         public Builder safetyMonitor(boolean on) {
             this.safetyMonitor = on;
             return this;
         }
 
-        /** @param on see {@link EngineSimulator.Builder#rebootDemotes(boolean)} @return this builder */
+        /**
+         * Sets see {@link EngineSimulator.Builder#rebootDemotes(boolean)}.
+         *
+         * @param on see {@link EngineSimulator.Builder#rebootDemotes(boolean)}
+         * @return this builder
+         */
         public Builder rebootDemotes(boolean on) {
             this.rebootDemotes = on;
             return this;
         }
 
-        /** @param strict see {@link EngineSimulator.Builder#strictLiveness(boolean)} @return this builder */
+        /**
+         * Sets see {@link EngineSimulator.Builder#strictLiveness(boolean)}.
+         *
+         * @param strict see {@link EngineSimulator.Builder#strictLiveness(boolean)}
+         * @return this builder
+         */
         public Builder strictLiveness(boolean strict) {
             this.strictLiveness = strict;
             return this;
         }
 
-        /** @param dir where failing schedules are saved as JSON, or null not to save @return this builder */
+        /**
+         * Sets where failing schedules are saved as JSON, or null not to save.
+         *
+         * @param dir where failing schedules are saved as JSON, or null not to save
+         * @return this builder
+         */
         public Builder failureDir(Path dir) {
             this.failureDir = dir;
             return this;

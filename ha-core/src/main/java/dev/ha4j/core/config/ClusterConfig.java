@@ -67,19 +67,34 @@ public final class ClusterConfig {
         private Builder() {
         }
 
-        /** @param name the cluster name @return this builder */
+        /**
+         * Sets the cluster name.
+         *
+         * @param name the cluster name
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** @param node a node, appended in order of preference @return this builder */
+        /**
+         * Adds a node, appended in order of preference.
+         *
+         * @param node a node, appended in order of preference
+         * @return this builder
+         */
         public Builder node(NodeId node) {
             nodes.add(Objects.requireNonNull(node, "node"));
             return this;
         }
 
-        /** @param names node names, appended in order of preference @return this builder */
+        /**
+         * Adds nodes by name, appended in order of preference.
+         *
+         * @param names node names, appended in order of preference
+         * @return this builder
+         */
         public Builder nodes(String... names) {
             for (String n : names) {
                 nodes.add(NodeId.of(n));
@@ -87,7 +102,12 @@ public final class ClusterConfig {
             return this;
         }
 
-        /** @param policy the policy @return this builder */
+        /**
+         * Sets the policy.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder policy(Policy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;

@@ -411,37 +411,67 @@ public final class Policy {
             return this;
         }
 
-        /** @param limit N: restarts within the window before a failover @return this builder */
+        /**
+         * Sets N: restarts within the window before a failover.
+         *
+         * @param limit N: restarts within the window before a failover
+         * @return this builder
+         */
         public Builder restartLimit(int limit) {
             this.restartLimit = limit;
             return this;
         }
 
-        /** @param window W: the window in which restarts count @return this builder */
+        /**
+         * Sets W: the window in which restarts count.
+         *
+         * @param window W: the window in which restarts count
+         * @return this builder
+         */
         public Builder restartWindow(Duration window) {
             this.restartWindow = window;
             return this;
         }
 
-        /** @param n bad probes in a row before acting @return this builder */
+        /**
+         * Sets how many bad probes in a row come before acting.
+         *
+         * @param n bad probes in a row before acting
+         * @return this builder
+         */
         public Builder failuresBeforeAction(int n) {
             this.failuresBeforeAction = n;
             return this;
         }
 
-        /** @param d the probe interval @return this builder */
+        /**
+         * Sets the probe interval.
+         *
+         * @param d the probe interval
+         * @return this builder
+         */
         public Builder probeInterval(Duration d) {
             this.probeInterval = d;
             return this;
         }
 
-        /** @param d the probe timeout @return this builder */
+        /**
+         * Sets the probe timeout.
+         *
+         * @param d the probe timeout
+         * @return this builder
+         */
         public Builder probeTimeout(Duration d) {
             this.probeTimeout = d;
             return this;
         }
 
-        /** @param d the timeout of the first probe after a start @return this builder */
+        /**
+         * Sets the timeout of the first probe after a start.
+         *
+         * @param d the timeout of the first probe after a start
+         * @return this builder
+         */
         public Builder firstProbeTimeout(Duration d) {
             this.firstProbeTimeout = d;
             return this;
@@ -521,73 +551,133 @@ public final class Policy {
             return probeInterval != null && probeInterval.compareTo(def) > 0 ? probeInterval : def;
         }
 
-        /** @param d the start-up grace @return this builder */
+        /**
+         * Sets the start-up grace.
+         *
+         * @param d the start-up grace
+         * @return this builder
+         */
         public Builder startupGrace(Duration d) {
             this.startupGrace = d;
             return this;
         }
 
-        /** @param d the launch deadline @return this builder */
+        /**
+         * Sets the launch deadline.
+         *
+         * @param d the launch deadline
+         * @return this builder
+         */
         public Builder startTimeout(Duration d) {
             this.startTimeout = d;
             return this;
         }
 
-        /** @param d the graceful-stop timeout @return this builder */
+        /**
+         * Sets the graceful-stop timeout.
+         *
+         * @param d the graceful-stop timeout
+         * @return this builder
+         */
         public Builder stopTimeout(Duration d) {
             this.stopTimeout = d;
             return this;
         }
 
-        /** @param d the kill deadline @return this builder */
+        /**
+         * Sets the kill deadline.
+         *
+         * @param d the kill deadline
+         * @return this builder
+         */
         public Builder killTimeout(Duration d) {
             this.killTimeout = d;
             return this;
         }
 
-        /** @param d the confirm-stopped deadline @return this builder */
+        /**
+         * Sets the confirm-stopped deadline.
+         *
+         * @param d the confirm-stopped deadline
+         * @return this builder
+         */
         public Builder confirmTimeout(Duration d) {
             this.confirmTimeout = d;
             return this;
         }
 
-        /** @param d the deadline of one fencing level @return this builder */
+        /**
+         * Sets the deadline of one fencing level.
+         *
+         * @param d the deadline of one fencing level
+         * @return this builder
+         */
         public Builder fenceTimeout(Duration d) {
             this.fenceTimeout = d;
             return this;
         }
 
-        /** @param d the lease deadline @return this builder */
+        /**
+         * Sets the lease deadline.
+         *
+         * @param d the lease deadline
+         * @return this builder
+         */
         public Builder leaseTimeout(Duration d) {
             this.leaseTimeout = d;
             return this;
         }
 
-        /** @param d the replica operation deadline @return this builder */
+        /**
+         * Sets the replica operation deadline.
+         *
+         * @param d the replica operation deadline
+         * @return this builder
+         */
         public Builder replicaTimeout(Duration d) {
             this.replicaTimeout = d;
             return this;
         }
 
-        /** @param d the route operation deadline @return this builder */
+        /**
+         * Sets the route operation deadline.
+         *
+         * @param d the route operation deadline
+         * @return this builder
+         */
         public Builder routeTimeout(Duration d) {
             this.routeTimeout = d;
             return this;
         }
 
-        /** @param d the longest maintenance @return this builder */
+        /**
+         * Sets the longest maintenance.
+         *
+         * @param d the longest maintenance
+         * @return this builder
+         */
         public Builder maxMaintenance(Duration d) {
             this.maxMaintenance = d;
             return this;
         }
 
-        /** @param d the failover budget @return this builder */
+        /**
+         * Sets the failover budget.
+         *
+         * @param d the failover budget
+         * @return this builder
+         */
         public Builder failoverBudget(Duration d) {
             this.failoverBudget = d;
             return this;
         }
 
-        /** @param required whether fencing must be configured @return this builder */
+        /**
+         * Sets whether fencing must be configured.
+         *
+         * @param required whether fencing must be configured
+         * @return this builder
+         */
         public Builder fencingRequired(boolean required) {
             this.fencingRequired = required;
             return this;

@@ -21,23 +21,43 @@ public final class EventPublisher {
     EventPublisher() {
     }
 
-    /** @param listener told of every event @return this publisher */
+    /**
+     * Registers a listener told of every event.
+     *
+     * @param listener told of every event
+     * @return this publisher
+     */
     public EventPublisher onEvent(Consumer<RuntimeEvent> listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
-    /** @param listener told of every decision @return this publisher */
+    /**
+     * Registers a listener told of every decision.
+     *
+     * @param listener told of every decision
+     * @return this publisher
+     */
     public EventPublisher onDecision(Consumer<RuntimeEvent.DecisionMade> listener) {
         return on(RuntimeEvent.DecisionMade.class, listener);
     }
 
-    /** @param listener told of every finished command @return this publisher */
+    /**
+     * Registers a listener told of every finished command.
+     *
+     * @param listener told of every finished command
+     * @return this publisher
+     */
     public EventPublisher onCommandFinished(Consumer<RuntimeEvent.CommandFinished> listener) {
         return on(RuntimeEvent.CommandFinished.class, listener);
     }
 
-    /** @param listener told of every notification @return this publisher */
+    /**
+     * Registers a listener told of every notification.
+     *
+     * @param listener told of every notification
+     * @return this publisher
+     */
     public EventPublisher onNotification(Consumer<RuntimeEvent.NotificationSent> listener) {
         return on(RuntimeEvent.NotificationSent.class, listener);
     }

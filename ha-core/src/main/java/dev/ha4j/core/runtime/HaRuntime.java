@@ -845,31 +845,56 @@ public final class HaRuntime implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param config the cluster configuration @return this builder */
+        /**
+         * Sets the cluster configuration.
+         *
+         * @param config the cluster configuration
+         * @return this builder
+         */
         public Builder config(ClusterConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
         }
 
-        /** @param clock the clock for the default scheduler @return this builder */
+        /**
+         * Sets the clock for the default scheduler.
+         *
+         * @param clock the clock for the default scheduler
+         * @return this builder
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @param scheduler the scheduler (the testkit's virtual one, say); it brings its own clock @return this builder */
+        /**
+         * Sets the scheduler (the testkit's virtual one, say); it brings its own clock.
+         *
+         * @param scheduler the scheduler (the testkit's virtual one, say); it brings its own clock
+         * @return this builder
+         */
         public Builder scheduler(RuntimeScheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** @param probe the health probe @return this builder */
+        /**
+         * Sets the health probe.
+         *
+         * @param probe the health probe
+         * @return this builder
+         */
         public Builder probe(HealthProbe probe) {
             this.probe = Objects.requireNonNull(probe, "probe");
             return this;
         }
 
-        /** @param control the service control @return this builder */
+        /**
+         * Sets the service control.
+         *
+         * @param control the service control
+         * @return this builder
+         */
         public Builder serviceControl(ServiceControl control) {
             this.control = Objects.requireNonNull(control, "control");
             return this;
@@ -888,31 +913,56 @@ public final class HaRuntime implements AutoCloseable {
             return this;
         }
 
-        /** @param replicator a replicator of the data set @return this builder */
+        /**
+         * Adds a replicator of the data set.
+         *
+         * @param replicator a replicator of the data set
+         * @return this builder
+         */
         public Builder replicator(Replicator replicator) {
             replicators.add(Objects.requireNonNull(replicator, "replicator"));
             return this;
         }
 
-        /** @param router the request router @return this builder */
+        /**
+         * Sets the request router.
+         *
+         * @param router the request router
+         * @return this builder
+         */
         public Builder router(RequestRouter router) {
             this.router = Objects.requireNonNull(router, "router");
             return this;
         }
 
-        /** @param coordinator the coordinator @return this builder */
+        /**
+         * Sets the coordinator.
+         *
+         * @param coordinator the coordinator
+         * @return this builder
+         */
         public Builder coordinator(Coordinator coordinator) {
             this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
             return this;
         }
 
-        /** @param notifier a notifier @return this builder */
+        /**
+         * Adds a notifier.
+         *
+         * @param notifier a notifier
+         * @return this builder
+         */
         public Builder notifier(Notifier notifier) {
             notifiers.add(Objects.requireNonNull(notifier, "notifier"));
             return this;
         }
 
-        /** @param journal the journal @return this builder */
+        /**
+         * Sets the journal.
+         *
+         * @param journal the journal
+         * @return this builder
+         */
         public Builder journal(Journal journal) {
             this.journal = Objects.requireNonNull(journal, "journal");
             return this;

@@ -202,7 +202,12 @@ public final class DrbdStandIn {
         flag(node, "nomodule", on);
     }
 
-    /** @param node the node @return whether the stand-in decided on a split brain for it at the last handshake */
+    /**
+     * The node.
+     *
+     * @param node the node
+     * @return whether the stand-in decided on a split brain for it at the last handshake
+     */
     public boolean splitBrain(String node) {
         check(node);
         return Files.exists(state.resolve(node).resolve("splitbrain"));

@@ -675,7 +675,12 @@ public final class EngineSimulator {
             this.config = config;
         }
 
-        /** @param f makes the decision function under test (default: the real engine) @return this builder */
+        /**
+         * Sets what makes the decision function under test (default: the real engine).
+         *
+         * @param f makes the decision function under test (default: the real engine)
+         * @return this builder
+         */
         public Builder decisions(DecisionFunction.Factory f) {
             this.factory = Objects.requireNonNull(f, "factory");
             return this;

@@ -406,7 +406,12 @@ public final class RuntimeSimulator {
             return this;
         }
 
-        /** @param on see {@link EngineSimulator.Builder#rebootDemotes(boolean)} @return this builder */
+        /**
+         * Sets see {@link EngineSimulator.Builder#rebootDemotes(boolean)}.
+         *
+         * @param on see {@link EngineSimulator.Builder#rebootDemotes(boolean)}
+         * @return this builder
+         */
         public Builder rebootDemotes(boolean on) {
             this.rebootDemotes = on;
             return this;

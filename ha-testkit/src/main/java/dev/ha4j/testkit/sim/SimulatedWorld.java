@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * between the manager, the router, the coordinator, the nodes and their BMCs, fencing devices, the
  * replicated data set, the database and the coordinator's lease. Both simulation levels drive the same model:
  * the {@link EngineSimulator} answers the engine's commands from it, and the SPI adapters of the
- * {@link RuntimeSimulator} ({@link SimulatedNode}, {@link SimulatedFencer}, {@link SimulatedReplicator},
+ * {@link RuntimeSimulator} ({@link SimulatedNodes}, {@link SimulatedFencer}, {@link SimulatedReplicator},
  * {@link SimulatedRouter}, {@link SimulatedCoordinator}) call it from the real runtime.
  *
  * <p>Every operation takes the current virtual time in milliseconds since the start of the run, applies its

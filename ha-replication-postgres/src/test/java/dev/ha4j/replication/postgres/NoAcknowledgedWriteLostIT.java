@@ -95,6 +95,17 @@ class NoAcknowledgedWriteLostIT {
         monitor.start();
     }
 
+    private void awaitSeenBehind() throws InterruptedException {
+        long deadline = System.nanoTime() + T.toNanos();
+        ReplicaStatus b = r.status(B, Duration.ofSeconds(2));
+        while (b.consistency() == Consistency.UP_TO_DATE && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            b = r.status(B, Duration.ofSeconds(2));
+        }
+        assertThat(b.consistency()).as("the standby seen behind while the primary lives: " + b)
+                .isNotEqualTo(Consistency.UP_TO_DATE);
+    }
+
     private void awaitAcknowledged(int n) throws InterruptedException {
         long deadline = System.nanoTime() + T.toNanos();
         while (acknowledged.size() < n && System.nanoTime() < deadline && writer.isAlive()) {
@@ -165,6 +176,9 @@ class NoAcknowledgedWriteLostIT {
         signal("STOP", stoppedReceiver);
         int before = acknowledged.size();
         awaitAcknowledged(before + 300); // about 400 KB of WAL, more than the maximum lag, well within wal_sender_timeout
+        // The manager must have seen the lag while the primary lived (its monitor polls every 100 ms; on a loaded
+        // machine a poll can come late): only then does the rule have a last known position to hold it against.
+        awaitSeenBehind();
         killPrimaryMidStream();
         // What the stalled network still held (socket buffers: megabytes on loopback) never arrives: the WAL
         // receiver dies with it. Its standby restarts its processes (crash recovery) and stays a standby.

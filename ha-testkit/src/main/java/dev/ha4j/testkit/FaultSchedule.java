@@ -94,16 +94,16 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
         }
 
         /** @return 2 to 8 faults over 1 to 4 minutes with the default weights, ending in a recover */
-        public static Shape defaults() {
-            return new Shape(FaultWeights.defaults(), 2, 8, Duration.ofMinutes(1), Duration.ofMinutes(4), true);
+        public static Shape ofDefaults() {
+            return new Shape(FaultWeights.ofDefaults(), 2, 8, Duration.ofMinutes(1), Duration.ofMinutes(4), true);
         }
 
         /**
-         * @return like {@link #defaults()} with {@link FaultWeights#runtimeDefaults()}: the shape of the
+         * @return like {@link #ofDefaults()} with {@link FaultWeights#ofRuntimeDefaults()}: the shape of the
          *     runtime-level schedules, stalled SPI calls included
          */
-        public static Shape runtimeDefaults() {
-            return defaults().withWeights(FaultWeights.runtimeDefaults());
+        public static Shape ofRuntimeDefaults() {
+            return ofDefaults().withWeights(FaultWeights.ofRuntimeDefaults());
         }
 
         /**

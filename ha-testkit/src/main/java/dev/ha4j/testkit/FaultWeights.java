@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * How often each kind of fault appears in generated schedules: a relative weight per {@link Kind}, zero to
- * leave a kind out. Built with {@link #custom()} or taken as {@link #defaults()}.
+ * leave a kind out. Built with {@link #custom()} or taken as {@link #ofDefaults()}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -78,12 +78,12 @@ public final class FaultWeights {
             this.runtimeDefaultWeight = runtimeDefaultWeight;
         }
 
-        /** @return the weight in {@link FaultWeights#defaults()} */
+        /** @return the weight in {@link FaultWeights#ofDefaults()} */
         public int defaultWeight() {
             return defaultWeight;
         }
 
-        /** @return the weight in {@link FaultWeights#runtimeDefaults()} */
+        /** @return the weight in {@link FaultWeights#ofRuntimeDefaults()} */
         public int runtimeDefaultWeight() {
             return runtimeDefaultWeight;
         }
@@ -103,15 +103,15 @@ public final class FaultWeights {
     /**
      * @return the default weights of engine-level schedules (every kind but {@link Kind#FENCER_LIES})
      */
-    public static FaultWeights defaults() {
+    public static FaultWeights ofDefaults() {
         return DEFAULTS;
     }
 
     /**
-     * @return the default weights of runtime-level schedules: {@link #defaults()} plus {@link Kind#STALL}, which
+     * @return the default weights of runtime-level schedules: {@link #ofDefaults()} plus {@link Kind#STALL}, which
      *     makes SPI calls overrun their deadlines so that the runtime's watchdog answers them
      */
-    public static FaultWeights runtimeDefaults() {
+    public static FaultWeights ofRuntimeDefaults() {
         return RUNTIME_DEFAULTS;
     }
 

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * schedule is shrunk, replayed with its timeline and reported with its seed and the command to replay it.
  *
  * <pre>{@code
- * Simulation.of(config).schedules(1_000).check();
+ * Simulation.builder(config).schedules(1_000).check();
  * }</pre>
  *
  * <p>System properties: {@code ha4j.schedules} overrides the number of schedules, {@code ha4j.seed} runs only
@@ -83,7 +83,7 @@ public final class Simulation {
      * @return a builder
      * @throws NullPointerException if {@code config} is null
      */
-    public static Builder of(ClusterConfig config) {
+    public static Builder builder(ClusterConfig config) {
         Builder b = new Builder();
         b.config = Objects.requireNonNull(config, "config");
         b.configs = s -> config;
@@ -97,7 +97,7 @@ public final class Simulation {
      * @return a builder
      * @throws NullPointerException if {@code configs} is null
      */
-    public static Builder ofRandomConfigs(Function<Random, ClusterConfig> configs) {
+    public static Builder builder(Function<Random, ClusterConfig> configs) {
         Objects.requireNonNull(configs, "configs");
         Builder b = new Builder();
         b.configs = seed -> configs.apply(new Random(seed * 0x5DEECE66DL + 11));
@@ -335,7 +335,7 @@ public final class Simulation {
         private Function<Long, ClusterConfig> configs;
         private String configText = "";
         private DecisionFunction.Factory decisions = DecisionFunction.Factory.ENGINE;
-        private FaultSchedule.Shape shape = FaultSchedule.Shape.defaults();
+        private FaultSchedule.Shape shape = FaultSchedule.Shape.ofDefaults();
         private int schedules = 1_000;
         private long baseSeed = DEFAULT_BASE_SEED;
         private int minEvents = 50;

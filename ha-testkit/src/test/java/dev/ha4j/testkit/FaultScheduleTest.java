@@ -26,7 +26,7 @@ class FaultScheduleTest {
 
     @Test
     void generationIsAPureFunctionOfTheSeed() {
-        FaultSchedule.Shape shape = FaultSchedule.Shape.defaults();
+        FaultSchedule.Shape shape = FaultSchedule.Shape.ofDefaults();
         assertThat(FaultSchedule.generate(42, NODES, shape)).isEqualTo(FaultSchedule.generate(42, NODES, shape));
         assertThat(FaultSchedule.generate(42, NODES, shape)).isNotEqualTo(FaultSchedule.generate(43, NODES, shape));
     }
@@ -34,7 +34,7 @@ class FaultScheduleTest {
     @Test
     void everyKindOfFaultSurvivesAJsonRoundTrip(@TempDir Path dir) {
         Set<Class<?>> seen = new HashSet<>();
-        FaultSchedule.Shape shape = FaultSchedule.Shape.defaults().withWeights(everyKind()).withFaults(30, 30);
+        FaultSchedule.Shape shape = FaultSchedule.Shape.ofDefaults().withWeights(everyKind()).withFaults(30, 30);
         for (long seed = 0; seed < 40; seed++) {
             FaultSchedule s = FaultSchedule.generate(seed, NODES, shape);
             assertThat(FaultSchedule.fromJson(s.toJson())).isEqualTo(s);
@@ -71,13 +71,13 @@ class FaultScheduleTest {
     void callsThatTakeTimeComeWithDisruptionsWhileTheyAreOutstanding() {
         // Both levels draw stalls by default now: the engine-level simulator answers an overrun call as the
         // runtime's watchdog does, and that fault class is where two writers hid (issue 8).
-        assertThat(FaultWeights.defaults().weight(FaultWeights.Kind.STALL)).isPositive();
-        assertThat(FaultWeights.runtimeDefaults().weight(FaultWeights.Kind.STALL)).isPositive();
+        assertThat(FaultWeights.ofDefaults().weight(FaultWeights.Kind.STALL)).isPositive();
+        assertThat(FaultWeights.ofRuntimeDefaults().weight(FaultWeights.Kind.STALL)).isPositive();
         long stalls = 0;
         long short_ = 0;
         long disrupted = 0;
         for (long seed = 0; seed < 300; seed++) {
-            List<Fault> faults = FaultSchedule.generate(seed, NODES, FaultSchedule.Shape.defaults()).faults();
+            List<Fault> faults = FaultSchedule.generate(seed, NODES, FaultSchedule.Shape.ofDefaults()).faults();
             for (int i = 0; i < faults.size(); i++) {
                 if (faults.get(i) instanceof Fault.Stall st) {
                     stalls++;
@@ -109,7 +109,7 @@ class FaultScheduleTest {
     void aRunIsAPureFunctionOfItsScheduleAndReplaysFromJson() {
         ClusterConfig c = ClusterConfig.custom().name("d").nodes("a", "b", "c")
                 .policy(RandomConfigs.fast().fencingLevels(List.of("ipmi")).build()).build();
-        Simulation sim = Simulation.of(c).shape(FaultSchedule.Shape.defaults().withWeights(everyKind()
+        Simulation sim = Simulation.builder(c).shape(FaultSchedule.Shape.ofDefaults().withWeights(everyKind()
                 .toBuilder().weight(FaultWeights.Kind.FENCER_LIES, 0).build())).build();
         for (long seed = 1; seed < 30; seed++) {
             RunResult a = sim.runSeed(seed, true);

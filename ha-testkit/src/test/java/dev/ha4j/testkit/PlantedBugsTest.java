@@ -21,7 +21,7 @@ class PlantedBugsTest {
     }
 
     static SimulationFailure caught(DecisionFunction.Factory bug, Set<String> rules) {
-        Simulation sim = Simulation.of(config()).decisions(bug).schedules(BOUND).threads(1).failureDir(null)
+        Simulation sim = Simulation.builder(config()).decisions(bug).schedules(BOUND).threads(1).failureDir(null)
                 .replayCommand("mvn -pl ha-testkit test -Dtest=PlantedBugsTest").build();
         Simulation.Report report = sim.run();
         assertThat(report.failure()).as("caught within " + BOUND + " schedules").isPresent();
@@ -70,7 +70,7 @@ class PlantedBugsTest {
 
     @Test
     void aFencerThatLiesIsSeenInTheWorld() {
-        Simulation sim = Simulation.of(config()).schedules(BOUND).threads(1).failureDir(null)
+        Simulation sim = Simulation.builder(config()).schedules(BOUND).threads(1).failureDir(null)
                 .weights(FaultWeights.only(FaultWeights.Kind.FENCER_LIES, FaultWeights.Kind.POWER_LOSS,
                         FaultWeights.Kind.PARTITION, FaultWeights.Kind.HANG)).build();
         Simulation.Report report = sim.run();

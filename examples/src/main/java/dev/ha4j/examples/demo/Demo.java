@@ -135,7 +135,7 @@ public final class Demo {
                     .restarts(1, Duration.ofMinutes(10)).failuresBeforeAction(2)
                     .failoverBudget(Duration.ofMinutes(2)).fencingLevels(List.of("power")).build()).build();
             runtime = HaRuntime.builder().config(config).probe(nodes.probe(probe)).serviceControl(nodes)
-                    .fencer("power", fencer).router(router).coordinator(InMemoryCoordinator.create())
+                    .fencer("power", fencer).router(router).coordinator(InMemoryCoordinator.builder().build())
                     .journal(new InMemoryJournal()).notifier(notifications::add).build();
             runtime.events().onDecision(this::print);
 
@@ -228,7 +228,7 @@ public final class Demo {
                     .password(Secret.of(IpmiSimulator.ADMIN_PASSWORD)).connectTimeout(Duration.ofSeconds(2)).build());
             say("BMC of " + n + ": ipmi_sim on " + IpmiSimulator.HOST + ":" + sim.port() + " (IPMI v2.0 RMCP+, cipher suite 3)");
         }
-        IpmiFencer ipmi = IpmiFencer.create(cfg.build());
+        IpmiFencer ipmi = IpmiFencer.builder().config(cfg.build()).build();
         for (NodeId n : List.of(A, B)) {
             // The lab's chassis starts powered off; a node's BMC must read ON before it runs anything.
             say("power on " + n + " over IPMI: " + ipmi.fence(n, FenceAction.ON, Duration.ofSeconds(5)));

@@ -103,7 +103,7 @@ public final class Tour {
                 .router(vipRouter)
                 .coordinator(FileCoordinator.open(Path.of("/var/lib/ha4j/coordinator.json")))  // one manager; epochs
                                                                      // and the lease survive its restarts
-                .notifier(LoggingNotifier.create())
+                .notifier(LoggingNotifier.builder().build())
                 .notifier(AsyncNotifier.builder().name("pager").notifier(n -> pager.send(n.toString())).build())
                 .journal(RotatingJournal.open(Path.of("/var/lib/ha4j/journal")))  // rotated, checkpointed, fsynced
                 .build();

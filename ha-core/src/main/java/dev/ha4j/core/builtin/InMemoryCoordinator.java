@@ -64,12 +64,12 @@ public final class InMemoryCoordinator implements Coordinator, EpochFloor {
         this.lastEpoch = b.lastEpoch.value();
     }
 
-    /** @return a coordinator without lease expiry, on the system clock, starting from {@link Epoch#NONE} */
-    public static InMemoryCoordinator create() {
-        return builder().build();
-    }
-
-    /** @return a builder with the defaults of {@link #create()} */
+    /**
+     * Starts a builder; {@code builder().build()} is a coordinator without lease expiry, on the system clock,
+     * starting from {@link Epoch#NONE}.
+     *
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }

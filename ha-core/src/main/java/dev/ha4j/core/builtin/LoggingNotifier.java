@@ -40,12 +40,12 @@ public final class LoggingNotifier implements Notifier {
         this.mdc = mdc;
     }
 
-    /** @return a notifier on the logger {@value #DEFAULT_LOGGER} with an empty cluster name */
-    public static LoggingNotifier create() {
-        return builder().build();
-    }
-
-    /** @return a builder */
+    /**
+     * Starts a builder; {@code builder().build()} is a notifier on the logger {@value #DEFAULT_LOGGER} with an
+     * empty cluster name.
+     *
+     * @return a builder
+     */
     public static Builder builder() {
         return new Builder();
     }

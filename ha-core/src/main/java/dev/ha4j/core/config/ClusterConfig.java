@@ -132,7 +132,7 @@ public final class ClusterConfig {
                     throw new IllegalArgumentException("nodes[" + i + "] '" + nodes.get(i) + "' is listed twice");
                 }
             }
-            Policy p = policy == null ? Policy.defaults() : policy;
+            Policy p = policy == null ? Policy.ofDefaults() : policy;
             for (NodeId n : p.fencingDelays().keySet()) {
                 if (!seen.contains(n)) {
                     throw new IllegalArgumentException("policy.fencingDelays." + n + " names node '" + n

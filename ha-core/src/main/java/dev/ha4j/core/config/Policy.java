@@ -107,7 +107,7 @@ public final class Policy {
     }
 
     /** @return the default policy, with one fencing level named {@code "default"} */
-    public static Policy defaults() {
+    public static Policy ofDefaults() {
         return custom().build();
     }
 

@@ -63,7 +63,7 @@ class InMemoryCoordinatorTest {
 
     @Test
     void everyAcquireSupersedesWithTheNextEpoch() {
-        InMemoryCoordinator c = InMemoryCoordinator.create();
+        InMemoryCoordinator c = InMemoryCoordinator.builder().build();
         List<String> lost = new ArrayList<>();
         c.addListener((h, e, why) -> lost.add(h + "@" + e));
         Lease a1 = grant(c, A);
@@ -79,7 +79,7 @@ class InMemoryCoordinatorTest {
 
     @Test
     void releaseOfAStaleLeaseIsIgnored() {
-        InMemoryCoordinator c = InMemoryCoordinator.create();
+        InMemoryCoordinator c = InMemoryCoordinator.builder().build();
         Lease a1 = grant(c, A);
         Lease a2 = grant(c, A);
         assertThat(c.release(a1, T).outcome()).isEqualTo(Outcome.OK);
@@ -113,7 +113,7 @@ class InMemoryCoordinatorTest {
 
     @Test
     void expireAndRevokeTellListeners() {
-        InMemoryCoordinator c = InMemoryCoordinator.create();
+        InMemoryCoordinator c = InMemoryCoordinator.builder().build();
         List<String> lost = new ArrayList<>();
         c.addListener((h, e, why) -> lost.add(h + "@" + e + " " + why));
         assertThat(c.expire()).isEmpty();
@@ -127,7 +127,7 @@ class InMemoryCoordinatorTest {
 
     @Test
     void listenersRunOutsideTheLockAndAThrowingOneDoesNotStopTheOthers() throws Exception {
-        InMemoryCoordinator c = InMemoryCoordinator.create();
+        InMemoryCoordinator c = InMemoryCoordinator.builder().build();
         AtomicReference<Optional<Lease>> seenFromOtherThread = new AtomicReference<>();
         c.addListener((h, e, why) -> {
             throw new IllegalStateException("boom");
@@ -149,7 +149,7 @@ class InMemoryCoordinatorTest {
 
     @Test
     void concurrentAcquiresGetDistinctIncreasingEpochs() throws Exception {
-        InMemoryCoordinator c = InMemoryCoordinator.create();
+        InMemoryCoordinator c = InMemoryCoordinator.builder().build();
         Set<Epoch> seen = ConcurrentHashMap.newKeySet();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);

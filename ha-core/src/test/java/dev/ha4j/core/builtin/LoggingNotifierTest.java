@@ -79,7 +79,7 @@ class LoggingNotifierTest {
         assertThatCode(() -> n.notify(BLOCKED)).doesNotThrowAnyException();
         assertThatCode(() -> n.notify(null)).doesNotThrowAnyException();
         assertThat(mdc.get("cluster")).isNull();
-        assertThatCode(() -> LoggingNotifier.create().notify(BLOCKED)).doesNotThrowAnyException();
+        assertThatCode(() -> LoggingNotifier.builder().build().notify(BLOCKED)).doesNotThrowAnyException();
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README tour's wiring with real processes: {@link ProcessServiceControl} with pid files, a
- * {@link CommandProbe} that checks the pid, {@code InMemoryCoordinator.create()} and a {@link JsonLinesJournal}.
+ * {@link CommandProbe} that checks the pid, {@code InMemoryCoordinator.builder().build()} and a {@link JsonLinesJournal}.
  * The service is killed until the manager fails it over, then the manager is replaced by a new one (new
  * coordinator, new control, same files), as a restarted JVM would be: it must adopt the running service under a
  * newer epoch without an operator (before the fix it went BLOCKED: "the coordinator granted e1, not newer
@@ -81,7 +81,7 @@ class TourWiringRestartTest {
                     + " && [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null && exit 0; exit 7"));
         }
         return HaRuntime.builder().config(config()).probe(probe.build()).serviceControl(control.build())
-                .coordinator(InMemoryCoordinator.create())
+                .coordinator(InMemoryCoordinator.builder().build())
                 .journal(JsonLinesJournal.open(dir.resolve("journal.jsonl"))).notifier(notifications::add)
                 .deadlineSlack(Duration.ofMillis(500)).build();
     }

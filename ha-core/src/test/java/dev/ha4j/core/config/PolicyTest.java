@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PolicyTest {
     @Test
     void defaultsFollowTheDesignTable() {
-        Policy p = Policy.defaults();
+        Policy p = Policy.ofDefaults();
         assertThat(p.reactionTo(FailureKind.ROUTER_PATH_LOST)).isEqualTo(Reaction.FAILOVER);
         assertThat(p.reactionTo(FailureKind.NODE_UNREACHABLE)).isEqualTo(Reaction.FENCE_AND_FAILOVER);
         assertThat(p.reactionTo(FailureKind.CRASHED)).isEqualTo(Reaction.RESTART);
@@ -117,7 +117,7 @@ class PolicyTest {
 
     @Test
     void recheckStandbyAndFailoverBudgetHaveDefaults() {
-        Policy p = Policy.defaults();
+        Policy p = Policy.ofDefaults();
         assertThat(p.recheckInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(p.standbyProbeInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(p.maxFailovers()).isEqualTo(3);

@@ -35,7 +35,7 @@ class HaRuntimeCompositesTest {
     final FakeInfra infra = new FakeInfra(Secret.of("pw"));
     final ScriptedReplicator home = new ScriptedReplicator("home");
     final ScriptedReplicator db = new ScriptedReplicator("db");
-    final InMemoryCoordinator coordinator = InMemoryCoordinator.create();
+    final InMemoryCoordinator coordinator = InMemoryCoordinator.builder().build();
     final List<Notification> notifications = new CopyOnWriteArrayList<>();
     final List<RuntimeEvent.CommandFinished> finished = new CopyOnWriteArrayList<>();
     final List<String> fenced = new CopyOnWriteArrayList<>();

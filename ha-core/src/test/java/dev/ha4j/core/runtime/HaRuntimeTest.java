@@ -38,7 +38,7 @@ class HaRuntimeTest {
     Path dir;
     HaRuntime runtime;
     final FakeInfra infra = new FakeInfra(Secret.of(PASSWORD));
-    final InMemoryCoordinator coordinator = InMemoryCoordinator.create();
+    final InMemoryCoordinator coordinator = InMemoryCoordinator.builder().build();
     final List<Notification> notifications = new CopyOnWriteArrayList<>();
 
     static ClusterConfig config() {

@@ -164,7 +164,7 @@ class InFlightRuntimeTest {
 
     @Test
     void maintenanceOnAndOffWhileAStartIsSlowGivesNoSecondWriter() throws Exception {
-        SlowWorld w = failoverToASlowB(InMemoryCoordinator.create());
+        SlowWorld w = failoverToASlowB(InMemoryCoordinator.builder().build());
         runtime.maintenance(true, Duration.ZERO);
         runtime.maintenance(false, Duration.ZERO);
         settle(w);
@@ -173,7 +173,7 @@ class InFlightRuntimeTest {
 
     @Test
     void aLeaseRevokedWhileAStartIsSlowGivesNoSecondWriter() throws Exception {
-        InMemoryCoordinator coordinator = InMemoryCoordinator.create();
+        InMemoryCoordinator coordinator = InMemoryCoordinator.builder().build();
         SlowWorld w = failoverToASlowB(coordinator);
         coordinator.revoke("operator revoked the lease");
         settle(w);
@@ -182,7 +182,7 @@ class InFlightRuntimeTest {
     @Test
     void aLeaseReportedLostBeforeItsGrantReturnsIsNeverUsed() {
         SlowWorld w = new SlowWorld();
-        InMemoryCoordinator inner = InMemoryCoordinator.create();
+        InMemoryCoordinator inner = InMemoryCoordinator.builder().build();
         List<Coordinator.LeaseListener> listeners = new CopyOnWriteArrayList<>();
         Coordinator dropsRightAfterTheFirstGrant = new Coordinator() {
             boolean dropped;

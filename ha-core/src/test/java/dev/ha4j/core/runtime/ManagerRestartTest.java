@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's tour wiring ({@code InMemoryCoordinator.create()} and a journal) across manager restarts: each
+ * The README's tour wiring ({@code InMemoryCoordinator.builder().build()} and a journal) across manager restarts: each
  * restart is a new coordinator, as a new JVM would have, over the same journal and the same running service.
  */
 class ManagerRestartTest {
@@ -60,7 +60,7 @@ class ManagerRestartTest {
         return journal == null ? b.build() : b.journal(journal).build();
     }
 
-    java.util.function.Supplier<dev.ha4j.core.spi.Coordinator> coordinator = InMemoryCoordinator::create;
+    java.util.function.Supplier<dev.ha4j.core.spi.Coordinator> coordinator = () -> InMemoryCoordinator.builder().build();
 
     void restartAfterFailoversAdopts(Function<Path, Journal> open, Path where) {
         long epoch = 0;

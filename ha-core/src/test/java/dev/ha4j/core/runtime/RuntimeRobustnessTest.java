@@ -41,7 +41,7 @@ class RuntimeRobustnessTest {
     private HaRuntime.Builder builder(FakeInfra infra) {
         return HaRuntime.builder().config(HaRuntimeTest.config()).probe(infra).serviceControl(infra)
                 .fencer("bmc", infra).replicator(infra.replicator).router(infra)
-                .coordinator(InMemoryCoordinator.create()).deadlineSlack(Duration.ofMillis(100));
+                .coordinator(InMemoryCoordinator.builder().build()).deadlineSlack(Duration.ofMillis(100));
     }
 
     @Test

@@ -57,12 +57,45 @@ public final class IpmiFencer implements Fencer {
     }
 
     /**
-     * @param config the configuration
-     * @return a fencer
-     * @throws NullPointerException if {@code config} is null
+     * Starts a builder: {@code IpmiFencer.builder().config(config).build()}.
+     *
+     * @return a builder
      */
-    public static IpmiFencer create(IpmiFencerConfig config) {
-        return new IpmiFencer(Objects.requireNonNull(config, "config"));
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link IpmiFencer} from its configuration. Not thread-safe. */
+    public static final class Builder {
+        private IpmiFencerConfig config;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the configuration: the BMC of every node, the ticker and the name resolver.
+         *
+         * @param config the configuration
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
+         */
+        public Builder config(IpmiFencerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Makes the fencer.
+         *
+         * @return the fencer
+         * @throws IllegalStateException if no configuration was given
+         */
+        public IpmiFencer build() {
+            if (config == null) {
+                throw new IllegalStateException("config is missing: IpmiFencer.builder().config(...)");
+            }
+            return new IpmiFencer(config);
+        }
     }
 
     /** @return the configuration */

@@ -68,7 +68,7 @@ class BmcConfigTest {
     @Test
     void toStringNeverShowsPasswordOrKey() {
         BmcConfig c = valid().bmcKey(Secret.of("kg-secret")).build();
-        IpmiFencer f = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NodeId.of("a"), c).build());
+        IpmiFencer f = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NodeId.of("a"), c).build()).build();
         for (Object o : new Object[] {c, f, f.config()}) {
             assertThat(o.toString()).doesNotContain("t0p-secret").doesNotContain("kg-secret").contains("******")
                     .contains("10.0.0.11");

@@ -46,9 +46,9 @@ class IpmiFencerContractIT extends FencerContract {
 
     @Override
     protected Fencer newUnreachableFencer() {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(node(), BmcConfig.custom().host("127.0.0.1")
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(node(), BmcConfig.custom().host("127.0.0.1")
                 .port(silent.getLocalPort()).user(IpmiSimulator.ADMIN).password(Secret.of(IpmiSimulator.ADMIN_PASSWORD))
-                .build()).build());
+                .build()).build()).build();
     }
 
     @Override

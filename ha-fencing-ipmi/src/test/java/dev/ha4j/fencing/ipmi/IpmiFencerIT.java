@@ -49,7 +49,7 @@ class IpmiFencerIT {
     }
 
     private static IpmiFencer fencer(BmcConfig bmc) {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmc).build());
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmc).build()).build();
     }
 
     private static IpmiFencer admin() {

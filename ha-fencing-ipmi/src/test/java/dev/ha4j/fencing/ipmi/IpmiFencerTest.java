@@ -21,8 +21,8 @@ class IpmiFencerTest {
     private static final NodeId NODE = NodeId.of("node-1");
 
     private static IpmiFencer fencer(int port, Duration connectTimeout) {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, BmcConfig.custom().host("127.0.0.1")
-                .port(port).user("admin").password(Secret.of("pw")).connectTimeout(connectTimeout).build()).build());
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, BmcConfig.custom().host("127.0.0.1")
+                .port(port).user("admin").password(Secret.of("pw")).connectTimeout(connectTimeout).build()).build()).build();
     }
 
     private static int closedPort() throws Exception {

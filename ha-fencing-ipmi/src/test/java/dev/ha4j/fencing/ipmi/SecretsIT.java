@@ -48,7 +48,7 @@ class SecretsIT {
     }
 
     private static IpmiFencer fencer(BmcConfig bmc) {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmc).build());
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmc).build()).build();
     }
 
     @Test

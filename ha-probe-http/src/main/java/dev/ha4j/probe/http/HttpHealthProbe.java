@@ -116,18 +116,6 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
         return new Builder();
     }
 
-    /**
-     * Shorthand for a probe with the given configuration over a map of node → base URI.
-     *
-     * @param config the configuration
-     * @param baseUris each node's base URI, such as {@code http://127.0.0.1:7990}
-     * @return the probe
-     * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the map is empty or a URI is invalid (see {@link Builder#build()})
-     */
-    public static HttpHealthProbe forNodes(HttpProbeConfig config, Map<NodeId, URI> baseUris) {
-        return builder().config(config).nodes(baseUris).build();
-    }
 
     /**
      * Builds the HTTP client a probe with this configuration would build, to share between several probes
@@ -335,7 +323,7 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
      * <p>Not thread-safe.
      */
     public static final class Builder {
-        private HttpProbeConfig config = HttpProbeConfig.defaults();
+        private HttpProbeConfig config = HttpProbeConfig.ofDefaults();
         private final Map<NodeId, URI> nodes = new LinkedHashMap<>();
         private HttpClient client;
         private Executor executor;
@@ -344,7 +332,7 @@ public final class HttpHealthProbe implements HealthProbe, AutoCloseable {
         }
 
         /**
-         * @param config the configuration; default {@link HttpProbeConfig#defaults()}
+         * @param config the configuration; default {@link HttpProbeConfig#ofDefaults()}
          * @return this builder
          * @throws NullPointerException if {@code config} is null
          */

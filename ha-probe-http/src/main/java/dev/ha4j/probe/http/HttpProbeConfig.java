@@ -90,7 +90,7 @@ public final class HttpProbeConfig {
     }
 
     /** @return the defaults of {@link #custom()} */
-    public static HttpProbeConfig defaults() {
+    public static HttpProbeConfig ofDefaults() {
         return custom().build();
     }
 

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class HttpHealthProbeBuilderTest {
     @Test
     void easyForASetOfLoopbackNodes() {
-        try (HttpHealthProbe p = HttpHealthProbe.forNodes(HttpProbeConfig.defaults(), Map.of(
+        try (HttpHealthProbe p = HttpHealthProbe.builder().config(HttpProbeConfig.ofDefaults()).nodes(Map.of(
                 NodeId.of("b"), URI.create("http://127.0.0.1:8002"),
-                NodeId.of("a"), URI.create("http://127.0.0.1:8001/")))) {
+                NodeId.of("a"), URI.create("http://127.0.0.1:8001/"))).build()) {
             assertThat(p.nodes()).containsExactly(NodeId.of("a"), NodeId.of("b"));
             assertThat(p.statusUri(NodeId.of("a"))).contains(URI.create("http://127.0.0.1:8001/status"));
             assertThat(p.statusUri(NodeId.of("c"))).isEmpty();

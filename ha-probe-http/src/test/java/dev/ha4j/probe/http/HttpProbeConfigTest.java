@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class HttpProbeConfigTest {
     @Test
     void defaults() {
-        HttpProbeConfig c = HttpProbeConfig.defaults();
+        HttpProbeConfig c = HttpProbeConfig.ofDefaults();
         assertThat(c.statusTable()).isSameAs(StatusTable.BITBUCKET);
         assertThat(c.path()).isEqualTo("/status");
         assertThat(c.maxBodyBytes()).isEqualTo(64 * 1024);
@@ -36,7 +36,7 @@ class HttpProbeConfigTest {
 
     @Test
     void theRecommendationsBuildAValidPolicyTogether() {
-        HttpProbeConfig c = HttpProbeConfig.defaults();
+        HttpProbeConfig c = HttpProbeConfig.ofDefaults();
         dev.ha4j.core.config.Policy p = dev.ha4j.core.config.Policy.custom().probeInterval(c.recommendedInterval())
                 .probeTimeout(c.recommendedTimeout())
                 .firstProbeTimeout(HttpProbeConfig.RECOMMENDED_FIRST_PROBE_TIMEOUT).build();

@@ -71,7 +71,7 @@ class ManyEndpointsIT {
         int n = 200;
         try (StatusServer server = StatusServer.start()) {
             server.fallback(Answer.of(200, "{\"state\":\"RUNNING\"}"));
-            try (HttpHealthProbe p = probeOver(server.base(), n, HttpProbeConfig.defaults())) {
+            try (HttpHealthProbe p = probeOver(server.base(), n, HttpProbeConfig.ofDefaults())) {
                 for (int round = 0; round < 5; round++) {
                     List<CompletableFuture<ProbeResult>> all = new ArrayList<>();
                     for (NodeId node : p.nodes()) {

@@ -63,7 +63,7 @@ class TlsIT {
     @Test
     void selfSignedCertificateIsRejectedByDefault() {
         int hitsBefore = server.hits();
-        ProbeResult r = probe(server.base(), HttpProbeConfig.defaults());
+        ProbeResult r = probe(server.base(), HttpProbeConfig.ofDefaults());
         assertThat(r.status()).as("%s", r).isEqualTo(HealthStatus.FAILED);
         assertThat(r.failure()).contains(FailureKind.BAD_RESPONSE);
         assertThat(r.detail()).startsWith("TLS: ");
@@ -107,7 +107,7 @@ class TlsIT {
     @Test
     void plainHttpToATlsPortIsABadResponse() {
         URI plain = URI.create("http://127.0.0.1:" + server.port());
-        ProbeResult r = probe(plain, HttpProbeConfig.defaults());
+        ProbeResult r = probe(plain, HttpProbeConfig.ofDefaults());
         assertThat(r.failure()).as("%s", r).contains(FailureKind.BAD_RESPONSE);
     }
 }

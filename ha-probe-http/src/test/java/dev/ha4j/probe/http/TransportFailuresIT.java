@@ -39,7 +39,7 @@ class TransportFailuresIT {
     private static final Duration SLACK = Duration.ofMillis(700);
 
     private static HttpHealthProbe probe(URI base) {
-        return probe(base, HttpProbeConfig.defaults());
+        return probe(base, HttpProbeConfig.ofDefaults());
     }
 
     private static HttpHealthProbe probe(URI base, HttpProbeConfig cfg) {

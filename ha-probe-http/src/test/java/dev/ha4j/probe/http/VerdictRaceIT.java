@@ -111,7 +111,7 @@ class VerdictRaceIT {
         // A real server that answers quickly: with 1-3 ms timeouts the answer may or may not come in time, but a
         // server that accepted the connection is never a dead node.
         try (StatusServer server = StatusServer.start();
-                HttpHealthProbe p = HttpHealthProbe.builder().config(HttpProbeConfig.defaults())
+                HttpHealthProbe p = HttpHealthProbe.builder().config(HttpProbeConfig.ofDefaults())
                         .node(NODE, server.base()).build()) {
             server.answer("/status", StatusServer.Answer.of(200, "{\"state\":\"RUNNING\"}"));
             Map<String, Integer> seen = new TreeMap<>();

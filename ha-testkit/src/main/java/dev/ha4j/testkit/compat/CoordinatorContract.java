@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class InMemoryCoordinatorCompatibilityTest extends CoordinatorContract {
- *     @Override protected Coordinator newCoordinator() { return InMemoryCoordinator.create(); }
+ *     @Override protected Coordinator newCoordinator() { return InMemoryCoordinator.builder().build(); }
  *     @Override protected boolean loseLease(Coordinator c, Lease lease) {
  *         ((InMemoryCoordinator) c).revoke("test");
  *         return true;

@@ -31,7 +31,7 @@ public final class PolicyCheck {
      * @throws NullPointerException if {@code config} is null
      */
     public Simulation.Builder of(ClusterConfig config) {
-        return preset(Simulation.of(Objects.requireNonNull(config, "config")));
+        return preset(Simulation.builder(Objects.requireNonNull(config, "config")));
     }
 
     /**
@@ -40,7 +40,7 @@ public final class PolicyCheck {
      * @throws NullPointerException if {@code configs} is null
      */
     public Simulation.Builder ofRandomConfigs(Function<Random, ClusterConfig> configs) {
-        return preset(Simulation.ofRandomConfigs(configs));
+        return preset(Simulation.builder(configs));
     }
 
     private Simulation.Builder preset(Simulation.Builder b) {

@@ -53,7 +53,7 @@ public final class ScheduleThroughput {
         while (System.nanoTime() < deadline) {
             ClusterConfig c = RandomConfigs.random(new Random(seed * 0x5DEECE66DL + 11));
             FaultSchedule s = FaultSchedule.generate(seed, c.nodes().stream().map(x -> x.name()).toList(),
-                    FaultSchedule.Shape.defaults());
+                    FaultSchedule.Shape.ofDefaults());
             RunResult rr = RuntimeSimulator.builder(c).build().run(s, false);
             if (rr.failed()) {
                 System.out.println("runtime level: seed " + seed + " failed: " + rr.firstViolation().get());
@@ -71,7 +71,7 @@ public final class ScheduleThroughput {
     }
 
     private static Simulation.Report engine(int schedules, int threads, long base) {
-        Simulation sim = Simulation.ofRandomConfigs(RandomConfigs::random).schedules(schedules).threads(threads)
+        Simulation sim = Simulation.builder(RandomConfigs::random).schedules(schedules).threads(threads)
                 .baseSeed(base * 1_000_000_000L).failureDir(null).build();
         Simulation.Report r = sim.run();
         if (r.failure().isPresent()) {

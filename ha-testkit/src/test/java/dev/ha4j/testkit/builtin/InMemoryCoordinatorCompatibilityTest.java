@@ -8,7 +8,7 @@ import dev.ha4j.testkit.compat.CoordinatorContract;
 class InMemoryCoordinatorCompatibilityTest extends CoordinatorContract {
     @Override
     protected Coordinator newCoordinator() {
-        return InMemoryCoordinator.create();
+        return InMemoryCoordinator.builder().build();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DefaultEngineScheduleTest {
     @Test
     void theRealEngineKeepsEveryInvariantOnAMillionSchedules() {
-        Simulation.Report r = Simulation.ofRandomConfigs(RandomConfigs::random).schedules(1_000_000)
+        Simulation.Report r = Simulation.builder(RandomConfigs::random).schedules(1_000_000)
                 .replayCommand("mvn -pl ha-testkit test -Dtest=DefaultEngineScheduleTest").check();
         System.out.println("real engine: " + r);
         if (System.getProperty("ha4j.seed") == null && System.getProperty("ha4j.schedule") == null

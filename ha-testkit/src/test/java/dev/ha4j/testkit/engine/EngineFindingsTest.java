@@ -32,19 +32,19 @@ class EngineFindingsTest {
     /** F1: after a short power cycle the replica comes back SECONDARY; the restart in place promotes it again. */
     @Test
     void restartInPlaceAfterARebootPromotesTheReplicaAgain() {
-        holds(Simulation.of(config()).rebootDemotes(true).schedules(2_000).failureDir(null).build(), F1);
+        holds(Simulation.builder(config()).rebootDemotes(true).schedules(2_000).failureDir(null).build(), F1);
     }
 
     /** F2: operator maintenance survives a manager crash through the journal. */
     @Test
     void aRestartedManagerKeepsOperatorMaintenance() {
-        holds(Simulation.of(config()).strictMaintenance(true).schedules(5_000).failureDir(null).build(), F2);
+        holds(Simulation.builder(config()).strictMaintenance(true).schedules(5_000).failureDir(null).build(), F2);
     }
 
     /** F3: a failover passes over a dead standby and takes the healthy one. */
     @Test
     void aFailoverPassesOverADeadStandby() {
-        Simulation sim = Simulation.ofRandomConfigs(RandomConfigs::random).strictLiveness(true).failureDir(null)
+        Simulation sim = Simulation.builder(RandomConfigs::random).strictLiveness(true).failureDir(null)
                 .build();
         RunResult minimal = sim.replay(FaultSchedule.fromJson(F3), true);
         assertThat(minimal.violations()).as(minimal.timeline().map(t -> t.render(40)).orElse("")).isEmpty();
@@ -54,7 +54,7 @@ class EngineFindingsTest {
     /** F4: a manager restarted while blocked and in maintenance keeps both; clearing the block starts nothing. */
     @Test
     void aRestartedManagerKeepsMaintenanceWhileBlocked() {
-        Simulation sim = Simulation.ofRandomConfigs(RandomConfigs::random).failureDir(null).build();
+        Simulation sim = Simulation.builder(RandomConfigs::random).failureDir(null).build();
         RunResult minimal = sim.replay(FaultSchedule.fromJson(F4), true);
         assertThat(minimal.violations()).as(minimal.timeline().map(t -> t.render(40)).orElse("")).isEmpty();
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EngineStallScheduleTest {
     @Test
     void theEngineLevelModelsStalledCallsLikeTheRuntimesWatchdog() {
-        Simulation sim = Simulation.ofRandomConfigs(RandomConfigs::random).schedules(5_000).baseSeed(31_000)
+        Simulation sim = Simulation.builder(RandomConfigs::random).schedules(5_000).baseSeed(31_000)
                 .weights(FaultWeights.custom().weight(FaultWeights.Kind.STALL, 24).build())
                 .replayCommand("mvn -pl ha-testkit test -Dtest=EngineStallScheduleTest").build();
         Simulation.Report r = sim.check();

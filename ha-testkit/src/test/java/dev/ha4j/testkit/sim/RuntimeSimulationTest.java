@@ -70,7 +70,7 @@ class RuntimeSimulationTest {
         for (int i = 0; i < n; i++) {
             long seed = base + i;
             ClusterConfig c = RandomConfigs.random(new Random(seed));
-            FaultSchedule s = schedule(seed, c, FaultSchedule.Shape.runtimeDefaults());
+            FaultSchedule s = schedule(seed, c, FaultSchedule.Shape.ofRuntimeDefaults());
             RunResult r = RuntimeSimulator.builder(c).build().run(s, false);
             events += r.events();
             if (r.failed() && failures.size() < 5) {
@@ -105,7 +105,7 @@ class RuntimeSimulationTest {
     void stalledSpiCallsTakeTheRuntimesWatchdogPathAndEveryInvariantHolds() {
         int n = Integer.getInteger("ha4j.stallSchedules", 300);
         // Stalls three to four times as often as by default, so that few schedules go without one.
-        FaultSchedule.Shape shape = FaultSchedule.Shape.runtimeDefaults().withWeights(FaultWeights.runtimeCustom()
+        FaultSchedule.Shape shape = FaultSchedule.Shape.ofRuntimeDefaults().withWeights(FaultWeights.runtimeCustom()
                 .weight(FaultWeights.Kind.STALL, 24).build());
         List<RunResult> runs = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -184,7 +184,7 @@ class RuntimeSimulationTest {
         assertThat(timeline).contains("LIVENESS failover: active node a lost power at +0:01:00.000 with a healthy"
                 + " standby and working fencing").contains("LIVENESS failover kept");
         // Over random runtime-level schedules (power losses more often) the obligation arises and is kept too.
-        FaultSchedule.Shape shape = FaultSchedule.Shape.runtimeDefaults().withWeights(FaultWeights.runtimeCustom()
+        FaultSchedule.Shape shape = FaultSchedule.Shape.ofRuntimeDefaults().withWeights(FaultWeights.runtimeCustom()
                 .weight(FaultWeights.Kind.POWER_LOSS, 40).build());
         List<RunResult> runs = new ArrayList<>();
         for (long seed = 5_000; seed < 5_300; seed++) {
@@ -200,7 +200,7 @@ class RuntimeSimulationTest {
     @Test
     void aRuntimeRunIsAPureFunctionOfItsSchedule() {
         ClusterConfig c = RandomConfigs.random(new Random(3));
-        FaultSchedule s = schedule(99, c, FaultSchedule.Shape.runtimeDefaults().withFaults(6, 6));
+        FaultSchedule s = schedule(99, c, FaultSchedule.Shape.ofRuntimeDefaults().withFaults(6, 6));
         RunResult a = RuntimeSimulator.builder(c).build().run(s, true);
         RunResult b = RuntimeSimulator.builder(c).build().run(s, true);
         assertThat(a.timeline()).isEqualTo(b.timeline());
@@ -210,7 +210,7 @@ class RuntimeSimulationTest {
     @Test
     void aRunWithStalledCallsIsAPureFunctionOfItsScheduleToo() {
         ClusterConfig c = RandomConfigs.random(new Random(4));
-        FaultSchedule s = schedule(INTERESTING, c, FaultSchedule.Shape.runtimeDefaults().withWeights(
+        FaultSchedule s = schedule(INTERESTING, c, FaultSchedule.Shape.ofRuntimeDefaults().withWeights(
                 FaultWeights.only(FaultWeights.Kind.STALL, FaultWeights.Kind.CRASH, FaultWeights.Kind.POWER_LOSS))
                 .withFaults(8, 8));
         RunResult a = RuntimeSimulator.builder(c).build().run(s, true);

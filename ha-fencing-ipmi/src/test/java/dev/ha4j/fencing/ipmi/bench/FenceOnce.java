@@ -25,9 +25,9 @@ public final class FenceOnce {
      */
     public static void main(String[] args) {
         NodeId node = NodeId.of("node");
-        IpmiFencer fencer = IpmiFencer.create(IpmiFencerConfig.custom().bmc(node, BmcConfig.custom().host(args[0])
+        IpmiFencer fencer = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(node, BmcConfig.custom().host(args[0])
                 .port(Integer.parseInt(args[1])).user(args[2]).passwordFromEnvironment("IPMI_PASSWORD").build())
-                .build());
+                .build()).build();
         IpmiResult r = fencer.run(node, FenceAction.OFF, Duration.ofSeconds(10));
         System.out.println(r.result());
         System.exit(r.result().isVerifiedOff() ? 0 : 1);

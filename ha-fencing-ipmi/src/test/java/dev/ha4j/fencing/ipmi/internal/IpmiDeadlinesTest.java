@@ -61,8 +61,8 @@ class IpmiDeadlinesTest {
     }
 
     private IpmiFencer fencer() {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1", bmc.port()).build())
-                .build());
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1", bmc.port()).build())
+                .build()).build();
     }
 
     /** A name service that never answers: every lookup is a future nobody completes. */
@@ -78,8 +78,8 @@ class IpmiDeadlinesTest {
     }
 
     private static IpmiFencer silentNameService(SilentResolver resolver) {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("bmc-1.example", 623).build())
-                .resolver(resolver).build());
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("bmc-1.example", 623).build())
+                .resolver(resolver).build()).build();
     }
 
     private static Duration time(Runnable r) {
@@ -149,8 +149,8 @@ class IpmiDeadlinesTest {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        IpmiFencer f = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1", closed).build())
-                .build());
+        IpmiFencer f = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1", closed).build())
+                .build()).build();
         IpmiResult r = f.run(NODE, FenceAction.OFF, Duration.ofSeconds(Long.MAX_VALUE));
         assertThat(r.failure()).as("%s", r).isEqualTo(IpmiFailure.BMC_UNREACHABLE);
         assertThat(f.ping(NODE, Duration.ofSeconds(Long.MAX_VALUE))).isFalse();
@@ -162,8 +162,8 @@ class IpmiDeadlinesTest {
         // time runs ten times faster on this ticker: a 5 s budget is spent after about 0.5 s of real time
         long origin = System.nanoTime();
         LongSupplier fast = () -> origin + (System.nanoTime() - origin) * 10;
-        IpmiFencer f = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1", bmc.port())
-                .build()).ticker(fast).build());
+        IpmiFencer f = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1", bmc.port())
+                .build()).ticker(fast).build()).build();
         AtomicReference<IpmiResult> r = new AtomicReference<>();
 
         Duration took = time(() -> r.set(f.run(NODE, FenceAction.OFF, Duration.ofSeconds(5))));
@@ -268,8 +268,8 @@ class IpmiDeadlinesTest {
             }, "garbage-bmc");
             t.setDaemon(true);
             t.start();
-            IpmiFencer f = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1",
-                    junk.getLocalPort()).connectTimeout(Duration.ofMillis(600)).build()).build());
+            IpmiFencer f = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("127.0.0.1",
+                    junk.getLocalPort()).connectTimeout(Duration.ofMillis(600)).build()).build()).build();
             AtomicReference<IpmiResult> r = new AtomicReference<>();
 
             Duration took = time(() -> r.set(f.run(NODE, FenceAction.OFF, Duration.ofSeconds(3))));
@@ -283,13 +283,13 @@ class IpmiDeadlinesTest {
 
     @Test
     void hostNameResolvesThroughTheSystemResolverInsideTheDeadline() {
-        IpmiFencer f = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("localhost", bmc.port())
-                .build()).build());
+        IpmiFencer f = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("localhost", bmc.port())
+                .build()).build()).build();
         assertThat(f.config().resolver()).isSameAs(HostResolver.system());
         IpmiResult off = f.run(NODE, FenceAction.OFF, Duration.ofSeconds(3));
         assertThat(off.result().isVerifiedOff()).as("%s", off).isTrue();
-        IpmiResult unknown = IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("no-such-bmc.invalid",
-                623).build()).build()).run(NODE, FenceAction.OFF, Duration.ofSeconds(5));
+        IpmiResult unknown = IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, bmcConfig("no-such-bmc.invalid",
+                623).build()).build()).build().run(NODE, FenceAction.OFF, Duration.ofSeconds(5));
         assertThat(unknown.failure()).as("%s", unknown).isEqualTo(IpmiFailure.BMC_UNREACHABLE);
         assertThat(unknown.result().detail()).contains("no-such-bmc.invalid");
     }

@@ -41,9 +41,9 @@ class Suite17LoopbackTest {
     }
 
     private IpmiFencer fencer(String password) {
-        return IpmiFencer.create(IpmiFencerConfig.custom().bmc(NODE, BmcConfig.custom().host("127.0.0.1")
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom().bmc(NODE, BmcConfig.custom().host("127.0.0.1")
                 .port(bmc.port()).user("admin").password(Secret.of(password)).cipherSuite(CipherSuite.SUITE_17)
-                .build()).build());
+                .build()).build()).build();
     }
 
     @Test

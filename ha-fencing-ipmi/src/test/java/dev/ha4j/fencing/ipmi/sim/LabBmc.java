@@ -39,8 +39,8 @@ public final class LabBmc {
      * @return the fencer
      */
     public static IpmiFencer fencer(IpmiSimulator sim, NodeId node) {
-        return IpmiFencer.create(IpmiFencerConfig.custom()
-                .bmc(node, bmc(sim, IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build()).build());
+        return IpmiFencer.builder().config(IpmiFencerConfig.custom()
+                .bmc(node, bmc(sim, IpmiSimulator.ADMIN, IpmiSimulator.ADMIN_PASSWORD).build()).build()).build();
     }
 
     /**

@@ -182,8 +182,15 @@ class VipRouterIT {
             assertOk(res);
             // arping -U -c 5 takes about 4 s: if route had waited, it would not be running any more
             assertThat(r.announcementsPending()).as("announcement still pending after route returned").isEqualTo(1);
+            // the background thread may not have spawned arping yet when route returns (CI saw exactly that):
+            // wait for it, bounded well below the 4 s it then runs
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (ipNetnsPids(lab.namespace("a")).size() < 2 && System.nanoTime() < until) {
+                sleepQuietly(Duration.ofMillis(20));
+            }
             assertThat(ipNetnsPids(lab.namespace("a"))).as("arping runs in node a's namespace besides the HTTP server")
                     .hasSizeGreaterThanOrEqualTo(2);
+            assertThat(r.announcementsPending()).as("announcement still pending while arping runs").isEqualTo(1);
             assertOk(r.unroute(A, T));
         } finally {
             r.close();
@@ -192,6 +199,15 @@ class VipRouterIT {
         assertThat(ipNetnsPids(lab.namespace("a"))).as("no arping left in node a's namespace after close, only the"
                 + " HTTP server").hasSize(1);
         assertThat(r.route(A, Epoch.of(2), T).outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private static java.util.List<String> ipNetnsPids(String ns) {

@@ -330,6 +330,30 @@ class SecuringLadderTest {
                                 "a might be running the service")));
     }
 
+    /**
+     * When an answer starts a plan whose first command must wait (here: the observation after maintenance starts
+     * b and must stop a while a's start is outstanding), the engine tries the command twice in the same
+     * {@code apply}: once in the plan's {@code run()} and again in {@code onAnswer}'s "resume after a wait"
+     * ({@code m.waiting && pendingId == 0}), which cannot succeed because nothing was answered in between. The
+     * reason then says "waiting for StartService#5 ..." twice and two command ids (10 and 11) are used up without
+     * a command. Harmless for safety, but the reason of the decision reads doubled (the golden transcript
+     * {@code maintenance_while_start_outstanding} shows it as it is today).
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Disabled("bug: a wait that starts within an answer is retried at once in onAnswer: the"
+            + " 'waiting for ... one command at a time' clause appears twice in the reason and two command ids are"
+            + " burnt")
+    void aWaitStartedByAnAnswerIsReportedOnce() {
+        StepDriver d = StepDriver.ab().started().at(Plan.Step.START);
+        d.feed(new Event.MaintenanceRequested(d.now, true, Duration.ZERO));
+        d.feed(new Event.MaintenanceRequested(d.now, false, Duration.ZERO));
+        long before = d.state.nextCommandId();
+        Transition t = d.ok();
+        assertThat(t.commands()).isEmpty();
+        assertThat(t.reason().split("waiting for StartService#", -1)).as(t.reason()).hasSize(2);
+        assertThat(t.state().nextCommandId()).isEqualTo(before + 1);
+    }
+
     @ParameterizedTest(name = "[{index}] {0} | {1} -> {2}")
     @MethodSource("rows")
     void eachRow(String stage, String answer, StepRow.Expect outcome, StepRow row) {

@@ -11,6 +11,16 @@ import java.time.Duration;
  *
  * <p>Implementations must be thread-safe, honour every deadline, return expected failures as results, and be
  * idempotent: stopping a stopped service and starting a running one succeed.
+ *
+ * <p><b>Calls for one node take effect in the order they were made.</b> A {@code start} that is still being
+ * carried out on the node when its caller gave up on it (its deadline passed, or the manager that made it died
+ * and a new one took over) must either take effect before a later {@code stop}, {@code kill} or {@code state}
+ * for that node, or never take effect at all: a {@code state} must not read STOPPED while an earlier start can
+ * still launch the process afterwards. This is what systemd's job queue does per unit and what a local control
+ * does by construction (a start dies with the process that makes it). A remote agent that runs calls in
+ * parallel must queue them per node. The engine relies on it: it confirms a node stopped before it starts the
+ * service elsewhere, and only fencing could make a node safe whose agent lets an old start land after that
+ * confirmation.
  */
 public interface ServiceControl {
     /**

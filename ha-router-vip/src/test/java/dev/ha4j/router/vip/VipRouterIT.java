@@ -230,7 +230,8 @@ class VipRouterIT {
     void sendArpRepeatsTheAnnouncementWithinMilliseconds() {
         String vip = host(false, 58);
         String bogus = "02:00:00:00:00:58";
-        try (VipRouter r = VipRouter.builder().config(Lab.config(lab, cidr(false, 58), false).announcements(10)
+        // 20 announcements 200 ms apart: a packet every 100 ms for about 4 s, longer than the bounded waits below
+        try (VipRouter r = VipRouter.builder().config(Lab.config(lab, cidr(false, 58), false).announcements(20)
                 .build()).buildVerified(T)) {
             assertOk(r.route(A, Epoch.of(1), T));
             client.startAwait(vip, PORT, "node-a", Duration.ofSeconds(5));
@@ -238,13 +239,12 @@ class VipRouterIT {
             long t0 = System.nanoTime();
             OpResult moved = r.route(B, Epoch.of(2), T);
             assertOk(moved);
-            assertThat(moved.detail()).contains("10 gratuitous ARP queued (send_arp)");
+            assertThat(moved.detail()).contains("20 gratuitous ARP queued (send_arp)");
             long routeMs = (System.nanoTime() - t0) / 1_000_000;
             long firstMs = awaitClientNeighbour(vip, lab.mac("b"), Duration.ofSeconds(2));
-            // 10 announcements 200 ms apart, a packet every 100 ms: poison the entry and see the next one fix it
+            // poison the entry and see the next packet fix it (not read back: the next packet may already have)
             lab.ipOutput(lab.clientNamespace(), "neigh", "replace", vip, "lladdr", bogus, "dev", NetnsLab.INTERFACE,
                     "nud", "stale");
-            assertThat(clientNeighbour(vip)).isEqualTo(bogus);
             long againMs = awaitClientNeighbour(vip, lab.mac("b"), Duration.ofMillis(600));
             System.out.printf("send_arp: route %d ms, client's entry moved %d ms after route returned, fixed again"
                     + " %d ms after being poisoned%n", routeMs, firstMs, againMs);

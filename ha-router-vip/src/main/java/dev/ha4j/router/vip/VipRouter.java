@@ -592,7 +592,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
      * Whether a result says that the program itself could not be run (missing or not executable), as opposed to
      * the program failing: the JDK's, {@code ip netns exec}'s and shells' (over SSH) ways of saying so.
      */
-    static boolean programMissing(CommandResult r, String program) {
+    private static boolean programMissing(CommandResult r, String program) {
         String err = r.stderr();
         return switch (r.status()) {
             case NOT_STARTED -> err.contains("Cannot run program \"" + program + "\"");

@@ -490,8 +490,9 @@ class VipRouterTest {
             b.showTakes = Duration.ZERO;
             assertThat(r.route(A, Epoch.of(2), T).isOk()).isTrue();
             assertThat(r.route(B, Epoch.of(3), T).isOk()).isTrue();
+            // bounded loosely: on a loaded CI machine even the scripted query takes a few milliseconds
             assertThat(b.dadTimeouts.get(1)).as("a fast node waits little more than duplicateWait")
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(20)).isLessThan(Duration.ofMillis(50));
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(20)).isLessThan(Duration.ofMillis(250));
         }
     }
 }

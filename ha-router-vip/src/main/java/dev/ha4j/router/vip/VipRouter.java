@@ -527,6 +527,9 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         Duration budget = cfg.announceInterval().multipliedBy(count).plus(cfg.commandTimeout());
         boolean queued = announcer.replaceWith(() -> {
             CommandResult r = call(n, sendArp, budget);
+            if (r.status() == CommandResult.Status.INTERRUPTED || r.status() == CommandResult.Status.TIMED_OUT) {
+                removePidFile(n, sendArp.get(sendArp.indexOf("-p") + 1));
+            }
             if (auto && programMissing(r, cfg.sendArpCommand())) {
                 if (withoutSendArp.add(n.id())) {
                     LOG.info("vip {}: {} has no send_arp ({}); announcing there with arping -U", vip, n.id(),
@@ -540,6 +543,24 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
             report(n, r, count);
         });
         return queued(queued, count + " gratuitous ARP", "send_arp");
+    }
+
+    /**
+     * A killed send_arp leaves its pid file behind. Nothing reads it again (every run has its own name), but every
+     * cancelled announcement (each move cancels the previous one) would leave one more: remove it, off the
+     * announcer's thread so that a new announcement never waits for this. Best effort.
+     */
+    private void removePidFile(VipNode n, String pidFile) {
+        try {
+            queries.execute(() -> {
+                CommandResult r = call(n, List.of("rm", "-f", "--", pidFile), cfg.commandTimeout());
+                if (!r.ok()) {
+                    LOG.debug("vip {}: could not remove send_arp's pid file on {}: {}", vip, n.id(), r.describe());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: left behind
+        }
     }
 
     private static String queued(boolean queued, String what, String tool) {
@@ -664,13 +685,21 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         return cfg.nodes().stream().map(VipNode::id).toList();
     }
 
-    /** Stops the background announcements (killing their processes) and waits for their threads to end. */
+    /**
+     * Stops the background announcements (killing their processes), removes the pid files the killed
+     * {@code send_arp} runs left (waiting at most {@link VipRouterConfig#commandTimeout()} for that) and waits for
+     * the threads to end.
+     */
     @Override
     public void close() {
         closed = true;
         announcer.close();
-        queries.shutdownNow();
+        // let the pid-file removals of the announcements just killed finish (bounded), then stop what is left
+        queries.shutdown();
         try {
+            if (!queries.awaitTermination(cfg.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                queries.shutdownNow();
+            }
             if (!queries.awaitTermination(5, TimeUnit.SECONDS) || !queryThreads.joinAll(TimeUnit.SECONDS.toNanos(2))) {
                 LOG.warn("vip {}: query threads still running 5 s after close", vip);
             }

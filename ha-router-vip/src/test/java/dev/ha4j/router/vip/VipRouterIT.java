@@ -176,6 +176,7 @@ class VipRouterIT {
     void announcementsDoNotHoldUpRouteAndCloseEndsThem() {
         VipRouterConfig cfg = Lab.config(lab, Lab.v4(lab, 55), false).announcements(5)
                 .announceInterval(Duration.ofSeconds(1)).build();
+        java.util.Set<String> pidFilesBefore = sendArpPidFiles(lab.spareIpv4(55));
         VipRouter r = VipRouter.builder().config(cfg).build();
         try {
             OpResult res = r.route(A, Epoch.of(1), T);
@@ -200,7 +201,23 @@ class VipRouterIT {
         // to die), which is what this checks
         assertThat(ipNetnsPids(lab.namespace("a"))).as("no send_arp left in node a's namespace after close, only the"
                 + " HTTP server").hasSize(1);
+        assertThat(sendArpPidFiles(lab.spareIpv4(55))).as("the killed send_arp's pid file is removed by close()")
+                .isEqualTo(pidFilesBefore);
         assertThat(r.route(A, Epoch.of(2), T).outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    /** The pid files send_arp runs for {@code host} have in its default directory (shared by the lab's nodes). */
+    private static java.util.Set<String> sendArpPidFiles(String host) {
+        Path dir = Path.of("/var/run/resource-agents");
+        if (!Files.isDirectory(dir)) {
+            return java.util.Set.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("send_arp-ha4j-" + host + "-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The MAC the client's neighbour table has for an address now, or "" when it has none. */

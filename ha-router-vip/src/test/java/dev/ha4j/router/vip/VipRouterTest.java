@@ -78,6 +78,9 @@ class VipRouterTest {
                             : CommandResult.exited(c, 0, "", "");
                 }
             }
+            if (c.get(0).equals("rm")) {
+                return CommandResult.exited(c, 0, "", "");
+            }
             if (c.get(0).endsWith("send_arp")) {
                 Function<List<String>, CommandResult> f = sendArp;
                 return f != null ? f.apply(c) : announce(c, timeout);
@@ -494,5 +497,26 @@ class VipRouterTest {
             assertThat(b.dadTimeouts.get(1)).as("a fast node waits little more than duplicateWait")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(20)).isLessThan(Duration.ofMillis(250));
         }
+    }
+
+    /** A killed send_arp leaves its pid file: removed after a cancellation by a new move, and by close(). */
+    @Test
+    void thePidFileOfACancelledSendArpIsRemoved() throws Exception {
+        VipRouter r = VipRouter.builder().config(config().build()).build();
+        String bPid;
+        try {
+            assertThat(r.route(B, Epoch.of(1), T).isOk()).isTrue();
+            assertThat(b.announcementStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            bPid = callsOf("b", SEND_ARP).get(0).replaceAll(".* -p (\\S+) .*", "$1");
+            assertThat(r.route(A, Epoch.of(2), T).isOk()).isTrue();
+            eventually("b's pid file removed after the cancellation",
+                    () -> calls.contains("b: rm -f -- " + bPid));
+            assertThat(a.announcementStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            r.close();
+        }
+        String aPid = callsOf("a", SEND_ARP).get(0).replaceAll(".* -p (\\S+) .*", "$1");
+        assertThat(calls).as("close() waits for the removal").contains("a: rm -f -- " + aPid);
+        assertThat(r.backgroundThreads()).isZero();
     }
 }

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -82,6 +83,8 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     /** Makes send_arp's pid file names unique to this router, see {@link VipRouterConfig.Builder#sendArpPidDirectory}. */
     private final String pidToken = Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
     private final AtomicLong announceSeq = new AtomicLong();
+    /** Pid files of send_arp runs this router killed, per node, see {@link #removeStalePidFiles()}. */
+    private final Map<NodeId, Set<String>> stalePidFiles = new ConcurrentHashMap<>();
     private volatile long lastEpoch;
     private volatile boolean closed;
 
@@ -527,8 +530,11 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         Duration budget = cfg.announceInterval().multipliedBy(count).plus(cfg.commandTimeout());
         boolean queued = announcer.replaceWith(() -> {
             CommandResult r = call(n, sendArp, budget);
-            if (r.status() == CommandResult.Status.INTERRUPTED || r.status() == CommandResult.Status.TIMED_OUT) {
-                removePidFile(n, sendArp.get(sendArp.indexOf("-p") + 1));
+            boolean killed = r.status() == CommandResult.Status.INTERRUPTED
+                    || r.status() == CommandResult.Status.TIMED_OUT;
+            if (killed) {
+                stalePidFiles.computeIfAbsent(n.id(), k -> ConcurrentHashMap.newKeySet())
+                        .add(sendArp.get(sendArp.indexOf("-p") + 1));
             }
             if (auto && programMissing(r, cfg.sendArpCommand())) {
                 if (withoutSendArp.add(n.id())) {
@@ -541,25 +547,35 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
                 return;
             }
             report(n, r, count);
+            if (!killed) {
+                removeStalePidFiles();
+            }
         });
         return queued(queued, count + " gratuitous ARP", "send_arp");
     }
 
     /**
      * A killed send_arp leaves its pid file behind. Nothing reads it again (every run has its own name), but every
-     * cancelled announcement (each move cancels the previous one) would leave one more: remove it, off the
-     * announcer's thread so that a new announcement never waits for this. Best effort.
+     * cancelled announcement (each move cancels the previous one) would leave one more. They are removed, one
+     * {@code rm} per node, after an announcement that ran to its end (when no move is under way, so that the extra
+     * process never competes with a move's commands) and by {@link #close()}. Best effort: a file whose removal
+     * failed is tried again next time.
      */
-    private void removePidFile(VipNode n, String pidFile) {
-        try {
-            queries.execute(() -> {
-                CommandResult r = call(n, List.of("rm", "-f", "--", pidFile), cfg.commandTimeout());
-                if (!r.ok()) {
-                    LOG.debug("vip {}: could not remove send_arp's pid file on {}: {}", vip, n.id(), r.describe());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // closed: left behind
+    private void removeStalePidFiles() {
+        for (VipNode n : cfg.nodes()) {
+            Set<String> files = stalePidFiles.get(n.id());
+            if (files == null || files.isEmpty() || Thread.currentThread().isInterrupted()) {
+                continue;
+            }
+            List<String> batch = List.copyOf(files);
+            List<String> c = new ArrayList<>(List.of("rm", "-f", "--"));
+            c.addAll(batch);
+            CommandResult r = call(n, c, cfg.commandTimeout());
+            if (r.ok()) {
+                files.removeAll(batch);
+            } else {
+                LOG.debug("vip {}: could not remove send_arp's pid files on {}: {}", vip, n.id(), r.describe());
+            }
         }
     }
 
@@ -687,19 +703,18 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
 
     /**
      * Stops the background announcements (killing their processes), removes the pid files the killed
-     * {@code send_arp} runs left (waiting at most {@link VipRouterConfig#commandTimeout()} for that) and waits for
-     * the threads to end.
+     * {@code send_arp} runs left (one {@code rm} per node that has any, each at most
+     * {@link VipRouterConfig#commandTimeout()}) and waits for the threads to end.
      */
     @Override
     public void close() {
         closed = true;
         announcer.close();
-        // let the pid-file removals of the announcements just killed finish (bounded), then stop what is left
-        queries.shutdown();
+        if (!Thread.currentThread().isInterrupted()) {
+            removeStalePidFiles();
+        }
+        queries.shutdownNow();
         try {
-            if (!queries.awaitTermination(cfg.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                queries.shutdownNow();
-            }
             if (!queries.awaitTermination(5, TimeUnit.SECONDS) || !queryThreads.joinAll(TimeUnit.SECONDS.toNanos(2))) {
                 LOG.warn("vip {}: query threads still running 5 s after close", vip);
             }

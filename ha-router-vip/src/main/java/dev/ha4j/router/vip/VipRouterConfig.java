@@ -463,7 +463,8 @@ public final class VipRouterConfig {
          * gives every run a file name of its own: {@code send_arp} kills the process named in an existing pid
          * file, and with its default name (one per address) a file left behind by a killed run could name a pid
          * reused since by an unrelated process. A run the router cancels (a new move, {@code close()}) is killed
-         * and cannot remove its file; the router removes it then with {@code rm -f} on that node.
+         * and cannot remove its file; the router removes such files with {@code rm -f} on that node after the next
+         * announcement that ran to its end, and in {@code close()}.
          *
          * @param directory an absolute path without white space, {@code ..} or control characters
          * @return this builder

@@ -499,24 +499,32 @@ class VipRouterTest {
         }
     }
 
-    /** A killed send_arp leaves its pid file: removed after a cancellation by a new move, and by close(). */
+    /**
+     * A killed send_arp leaves its pid file: removed after the next announcement that ran to its end (not during a
+     * move), and by close().
+     */
     @Test
-    void thePidFileOfACancelledSendArpIsRemoved() throws Exception {
-        VipRouter r = VipRouter.builder().config(config().build()).build();
+    void thePidFilesOfKilledSendArpRunsAreRemovedAfterACompleteAnnouncementAndByClose() throws Exception {
+        VipRouter r = VipRouter.builder().config(config().commandTimeout(Duration.ofMillis(300)).build()).build();
         String bPid;
         try {
             assertThat(r.route(B, Epoch.of(1), T).isOk()).isTrue();
             assertThat(b.announcementStarted.await(10, TimeUnit.SECONDS)).isTrue();
             bPid = callsOf("b", SEND_ARP).get(0).replaceAll(".* -p (\\S+) .*", "$1");
+            // a's announcement runs to its end (the scripted one lasts its budget, 3 x 200 ms + 300 ms)
             assertThat(r.route(A, Epoch.of(2), T).isOk()).isTrue();
-            eventually("b's pid file removed after the cancellation",
-                    () -> calls.contains("b: rm -f -- " + bPid));
-            assertThat(a.announcementStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            eventually("b's pid file removed after a's announcement ended", () -> calls.contains("b: rm -f -- " + bPid));
+            assertThat(calls.indexOf("b: rm -f -- " + bPid)).as("not while the move ran")
+                    .isGreaterThan(calls.indexOf(callsOf("a", SEND_ARP).get(0)));
+            b.announcementStarted = new CountDownLatch(1);
+            assertThat(r.route(B, Epoch.of(3), T).isOk()).isTrue();
+            assertThat(b.announcementStarted.await(10, TimeUnit.SECONDS)).isTrue();
         } finally {
             r.close();
         }
-        String aPid = callsOf("a", SEND_ARP).get(0).replaceAll(".* -p (\\S+) .*", "$1");
-        assertThat(calls).as("close() waits for the removal").contains("a: rm -f -- " + aPid);
+        String bPid2 = callsOf("b", SEND_ARP).get(1).replaceAll(".* -p (\\S+) .*", "$1");
+        assertThat(calls).as("close() removes the file of the run it killed").contains("b: rm -f -- " + bPid2);
+        assertThat(calls.stream().filter(c -> c.contains("rm -f")).count()).isEqualTo(2);
         assertThat(r.backgroundThreads()).isZero();
     }
 }

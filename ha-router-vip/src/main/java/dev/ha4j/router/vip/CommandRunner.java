@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Implementations must be thread-safe, must return within {@code timeout} (killing what they started), must
  * return expected failures as a {@link CommandResult} rather than throw, and, when the calling thread is
- * interrupted, must stop the command, return {@link CommandResult.Status#INTERRUPTED} and keep the thread's
- * interrupt status.
+ * interrupted, must stop the command (return once it has ended, so that {@link VipRouter#close()} leaves no
+ * announcement running), return {@link CommandResult.Status#INTERRUPTED} and keep the thread's interrupt status.
  */
 @FunctionalInterface
 public interface CommandRunner {

@@ -11,12 +11,16 @@ import dev.ha4j.router.vip.internal.EpochFile;
 import dev.ha4j.router.vip.internal.IpAddrs;
 import dev.ha4j.router.vip.internal.IpAddrs.Holding;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -25,6 +29,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * per-command timeout); unless the target already holds it, check that no other host answers for it
  * ({@code arping -D} for IPv4, {@code ndisc6} for IPv6) and refuse, naming the MAC that answered, if one does;
  * add it ({@code ip addr add}, with the configured label, IPv6 with {@code nodad}); and queue the announcements
- * (gratuitous ARP with {@code arping -U}, or unsolicited NA with {@code send_ua}) in the background, so that the
- * call returns as soon as the address is in place. Both directions are idempotent. {@link #currentTarget}
+ * (gratuitous ARP with resource-agents' {@code send_arp} or iputils' {@code arping -U}, see
+ * {@link Ipv4Announcer}; unsolicited NA with {@code send_ua}) in the background, so that the call returns as soon
+ * as the address is in place. Both directions are idempotent. {@link #currentTarget}
  * asks every node what it really holds; it answers empty (unknown) when a node cannot be asked or more than one
  * holds the address.
  *
@@ -53,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Needs, on every node: {@code ip} (iproute2), CAP_NET_ADMIN for {@code ip addr} and CAP_NET_RAW for
- * {@code arping}, {@code ndisc6} and {@code send_ua} (root has both); {@code arping} from iputils for IPv4 and
- * {@code ndisc6} plus resource-agents' {@code send_ua} for IPv6.
+ * {@code arping}, {@code send_arp}, {@code ndisc6} and {@code send_ua} (root has both); {@code arping} from
+ * iputils for IPv4 (and resource-agents' {@code send_arp}, if present, for its announcements) and {@code ndisc6}
+ * plus resource-agents' {@code send_ua} for IPv6.
  *
  * <p>Thread-safe: {@code route} and {@code unroute} are serialised (a call that cannot get its turn before its
  * deadline returns TIMED_OUT); {@code currentTarget} runs alongside. {@link #close()} stops the background
@@ -71,6 +78,13 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     private final ThreadPoolExecutor queries;
     private final DaemonThreads queryThreads = new DaemonThreads("ha4j-vip-query");
     private final ReentrantLock lock = new ReentrantLock();
+    /** Nodes found without {@code send_arp} (AUTO announces there with arping). */
+    private final Set<NodeId> withoutSendArp = ConcurrentHashMap.newKeySet();
+    /** Makes send_arp's pid file names unique to this router, see {@link VipRouterConfig.Builder#sendArpPidDirectory}. */
+    private final String pidToken = Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+    private final AtomicLong announceSeq = new AtomicLong();
+    /** Pid files of send_arp runs this router killed, per node, see {@link #removeStalePidFiles()}. */
+    private final Map<NodeId, Set<String>> stalePidFiles = new ConcurrentHashMap<>();
     private volatile long lastEpoch;
     private volatile boolean closed;
 
@@ -161,8 +175,17 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         announcer.cancelAll();
         List<String> notes = new ArrayList<>();
         List<NodeId> released = new ArrayList<>();
-        // Asking the target what it holds does not depend on the releases: do it alongside them.
-        Future<Step> heldLater = query(() -> holding(target, deadline));
+        // Asking the target what it holds does not depend on the releases: do it alongside them. How long it takes
+        // is also the duplicate check's estimate of how long starting a program on the target takes right now.
+        AtomicLong queryNanos = new AtomicLong();
+        Future<Step> heldLater = query(() -> {
+            long q0 = System.nanoTime();
+            try {
+                return holding(target, deadline);
+            } finally {
+                queryNanos.set(System.nanoTime() - q0);
+            }
+        });
         for (VipNode other : cfg.nodes()) {
             if (other.equals(target)) {
                 continue;
@@ -195,7 +218,7 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         boolean already = held.holding() == Holding.HOLDS;
         if (!already) {
             if (cfg.duplicateCheck()) {
-                Step dad = duplicateCheck(target, deadline);
+                Step dad = duplicateCheck(target, deadline, queryNanos.get());
                 if (dad.interrupted()) {
                     return OpResult.failed("interrupted during the duplicate check of vip " + vip + ": " + dad.detail());
                 }
@@ -280,14 +303,16 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
     }
 
     /**
-     * Checks every node's interface once: that it exists and, for an IPv6 VIP, that IPv6 is enabled on it.
+     * Checks every node's interface once: that it exists and, for an IPv6 VIP, that IPv6 is enabled on it; for
+     * an IPv4 VIP announced with {@code send_arp} ({@link Ipv4Announcer#AUTO} or {@link Ipv4Announcer#SEND_ARP}),
+     * also whether the node has it (AUTO then uses {@code arping -U} on nodes without it from the first move on).
      * Nodes that cannot be asked are reported in the returned list, not as an error: a router must be usable
      * while a node is down.
      *
      * @param timeout the deadline for all checks
      * @return the nodes that could not be checked, with the reason
      * @throws IllegalArgumentException naming the node, the interface and the problem, if one is certainly
-     *     misconfigured
+     *     misconfigured (also: {@link Ipv4Announcer#SEND_ARP} configured and {@code send_arp} missing there)
      */
     public List<String> verify(Duration timeout) {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
@@ -314,8 +339,34 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
                         : "IPv4") + " address of node " + n.id() + " interface " + n.interfaceName()
                         + ": it looks like the node's own address, which a virtual IP must not be");
             }
+            if (!vip.isIpv6() && cfg.announcements() > 0 && cfg.ipv4Announcer() != Ipv4Announcer.ARPING) {
+                checkSendArp(n, deadline).ifPresent(unchecked::add);
+            }
         }
         return unchecked;
+    }
+
+    /** Finds out whether a node has send_arp: without arguments it prints its usage and exits 1 (or 2). */
+    private Optional<String> checkSendArp(VipNode n, long deadline) {
+        CommandResult r = run(n, deadline, cfg.sendArpCommand());
+        if (programMissing(r, cfg.sendArpCommand())) {
+            if (cfg.ipv4Announcer() == Ipv4Announcer.SEND_ARP) {
+                throw new IllegalArgumentException("node " + n.id() + " cannot run sendArpCommand '"
+                        + cfg.sendArpCommand() + "' (" + r.describe() + "): install resource-agents there or set"
+                        + " ipv4Announcer arping");
+            }
+            if (withoutSendArp.add(n.id())) {
+                LOG.info("vip {}: {} has no send_arp ({}); it will announce with arping -U", vip, n.id(),
+                        r.describe());
+            }
+            return Optional.empty();
+        }
+        if (r.status() == CommandResult.Status.EXITED && (r.exitCode() == 1 || r.exitCode() == 2)
+                && (r.stderr() + r.stdout()).toLowerCase(java.util.Locale.ROOT).contains("usage")) {
+            withoutSendArp.remove(n.id());
+            return Optional.empty();
+        }
+        return Optional.of(n.id() + ": cannot tell whether it has send_arp: " + r.describe());
     }
 
     private boolean onlyAddress(String out) {
@@ -401,11 +452,16 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         return Step.of(r);
     }
 
-    private Step duplicateCheck(VipNode n, long deadline) {
-        long wait = cfg.duplicateWait().toNanos();
+    /**
+     * @param startupNanos how long the target just took to run a trivial command: for IPv4, arping's probe leaves
+     *     about that long after it is started, and only then does the wait for an answer begin
+     */
+    private Step duplicateCheck(VipNode n, long deadline, long startupNanos) {
+        long wait = cfg.duplicateWait().toNanos()
+                + (vip.isIpv6() ? 0 : Math.min(Math.max(0, startupNanos), cfg.commandTimeout().toNanos()));
         if (deadline - System.nanoTime() < wait) {
             return Step.fail(Outcome.TIMED_OUT, "not enough time left for the duplicate check of vip " + vip + " ("
-                    + cfg.duplicateWait().toMillis() + " ms)");
+                    + TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
         }
         if (vip.isIpv6()) {
             List<String> c = List.of(cfg.ndisc6Command(), "-1", "-r", "1", "-w",
@@ -426,8 +482,8 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
                             + r.describe())
                     : failStep("the duplicate check of vip " + vip + " from " + n.id() + " failed: ", r);
         }
-        // arping waits whole seconds only: give it one, stop it after the configured wait. A reply on the same
-        // segment takes well under a millisecond, and arping exits at the first one.
+        // arping waits whole seconds only: give it one, stop it after the wait. A reply on the same segment takes
+        // well under a millisecond, and arping exits at the first one.
         List<String> c = List.of(cfg.arpingCommand(), "-D", "-c", "1", "-w", "1", "-I", n.interfaceName(), vip.host());
         CommandResult r = call(n, c, Duration.ofNanos(Math.min(deadline - System.nanoTime(), wait)));
         if (r.status() == CommandResult.Status.TIMED_OUT || r.ok()) {
@@ -455,36 +511,134 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         if (count == 0) {
             return "no announcement configured";
         }
-        List<String> c;
-        Duration budget;
         if (vip.isIpv6()) {
             long ms = Math.max(1, cfg.announceInterval().toMillis());
-            c = List.of(cfg.sendUaCommand(), "-i", String.valueOf(ms), "-c", String.valueOf(count), vip.host(),
-                    String.valueOf(vip.prefixLength()), n.interfaceName());
-            budget = Duration.ofMillis(ms * count).plus(cfg.commandTimeout());
-        } else {
-            long secs = Math.max(1, (cfg.announceInterval().toMillis() + 999) / 1000);
-            List<String> a = new ArrayList<>(List.of(cfg.arpingCommand(), "-U", "-c", String.valueOf(count)));
-            if (secs > 1) {
-                a.addAll(List.of("-i", String.valueOf(secs)));
-            }
-            a.addAll(List.of("-I", n.interfaceName(), vip.host()));
-            c = List.copyOf(a);
-            budget = Duration.ofSeconds(secs * count).plus(cfg.commandTimeout());
+            List<String> c = List.of(cfg.sendUaCommand(), "-i", String.valueOf(ms), "-c", String.valueOf(count),
+                    vip.host(), String.valueOf(vip.prefixLength()), n.interfaceName());
+            Duration budget = Duration.ofMillis(ms * count).plus(cfg.commandTimeout());
+            return queued(announcer.replaceWith(() -> report(n, call(n, c, budget), count)), count + " unsolicited NA",
+                    "send_ua");
         }
+        List<String> arping = arpingAnnouncement(n, count);
+        Duration arpingBudget = Duration.ofSeconds(arpingSeconds() * count).plus(cfg.commandTimeout());
+        boolean auto = cfg.ipv4Announcer() == Ipv4Announcer.AUTO;
+        if (cfg.ipv4Announcer() == Ipv4Announcer.ARPING || (auto && withoutSendArp.contains(n.id()))) {
+            return queued(announcer.replaceWith(() -> report(n, call(n, arping, arpingBudget), count)),
+                    count + " gratuitous ARP", "arping");
+        }
+        List<String> sendArp = sendArpAnnouncement(n, count);
+        Duration budget = cfg.announceInterval().multipliedBy(count).plus(cfg.commandTimeout());
         boolean queued = announcer.replaceWith(() -> {
-            CommandResult r = call(n, c, budget);
-            boolean error = r.stdout().contains("ERROR") || r.stderr().contains("ERROR");
-            if (r.status() == CommandResult.Status.INTERRUPTED) {
-                LOG.debug("vip {}: announcement from {} cancelled", vip, n.id());
-            } else if (!r.ok() || error) {
-                LOG.warn("vip {}: announcement from {} failed: {} {}", vip, n.id(), r.describe(), r.stdout().strip());
-            } else {
-                LOG.debug("vip {}: {} announcements from {} sent", vip, count, n.id());
+            CommandResult r = call(n, sendArp, budget);
+            boolean killed = r.status() == CommandResult.Status.INTERRUPTED
+                    || r.status() == CommandResult.Status.TIMED_OUT;
+            if (killed) {
+                stalePidFiles.computeIfAbsent(n.id(), k -> ConcurrentHashMap.newKeySet())
+                        .add(sendArp.get(sendArp.indexOf("-p") + 1));
+            }
+            if (auto && programMissing(r, cfg.sendArpCommand())) {
+                if (withoutSendArp.add(n.id())) {
+                    LOG.info("vip {}: {} has no send_arp ({}); announcing there with arping -U", vip, n.id(),
+                            r.describe());
+                }
+                if (!Thread.currentThread().isInterrupted()) {
+                    report(n, call(n, arping, arpingBudget), count);
+                }
+                return;
+            }
+            report(n, r, count);
+            if (!killed) {
+                removeStalePidFiles();
             }
         });
-        return queued ? count + " " + (vip.isIpv6() ? "unsolicited NA" : "gratuitous ARP") + " queued"
+        return queued(queued, count + " gratuitous ARP", "send_arp");
+    }
+
+    /**
+     * A killed send_arp leaves its pid file behind. Nothing reads it again (every run has its own name), but every
+     * cancelled announcement (each move cancels the previous one) would leave one more. They are removed, one
+     * {@code rm} per node, after an announcement that ran to its end (when no move is under way, so that the extra
+     * process never competes with a move's commands) and by {@link #close()}. Best effort: a file whose removal
+     * failed is tried again next time.
+     */
+    private void removeStalePidFiles() {
+        for (VipNode n : cfg.nodes()) {
+            Set<String> files = stalePidFiles.get(n.id());
+            if (files == null || files.isEmpty() || Thread.currentThread().isInterrupted()) {
+                continue;
+            }
+            List<String> batch = List.copyOf(files);
+            List<String> c = new ArrayList<>(List.of("rm", "-f", "--"));
+            c.addAll(batch);
+            CommandResult r = call(n, c, cfg.commandTimeout());
+            if (r.ok()) {
+                files.removeAll(batch);
+            } else {
+                LOG.debug("vip {}: could not remove send_arp's pid files on {}: {}", vip, n.id(), r.describe());
+            }
+        }
+    }
+
+    private static String queued(boolean queued, String what, String tool) {
+        return queued ? what + " queued (" + tool + ")"
                 : "announcement NOT queued (router closed or announcements stuck)";
+    }
+
+    private void report(VipNode n, CommandResult r, int count) {
+        boolean error = r.stdout().contains("ERROR") || r.stderr().contains("ERROR");
+        if (r.status() == CommandResult.Status.INTERRUPTED) {
+            LOG.debug("vip {}: announcement from {} cancelled", vip, n.id());
+        } else if (!r.ok() || error) {
+            String hint = !vip.isIpv6() && cfg.ipv4Announcer() == Ipv4Announcer.SEND_ARP
+                    && programMissing(r, cfg.sendArpCommand())
+                    ? " (ipv4Announcer send_arp: install resource-agents on " + n.id() + " or choose arping)" : "";
+            LOG.warn("vip {}: announcement from {} failed: {} {}{}", vip, n.id(), r.describe(), r.stdout().strip(),
+                    hint);
+        } else {
+            LOG.debug("vip {}: {} announcements from {} sent", vip, count, n.id());
+        }
+    }
+
+    private long arpingSeconds() {
+        return Math.max(1, (cfg.announceInterval().toMillis() + 999) / 1000);
+    }
+
+    private List<String> arpingAnnouncement(VipNode n, int count) {
+        List<String> a = new ArrayList<>(List.of(cfg.arpingCommand(), "-U", "-c", String.valueOf(count)));
+        if (arpingSeconds() > 1) {
+            a.addAll(List.of("-i", String.valueOf(arpingSeconds())));
+        }
+        a.addAll(List.of("-I", n.interfaceName(), vip.host()));
+        return List.copyOf(a);
+    }
+
+    /**
+     * {@code send_arp -i MS -r COUNT -p PIDFILE IFACE IP auto not_used not_used}: the last two (broadcast
+     * address and netmask) are ignored by send_arp and given as IPaddr2 gives them; "auto" is the interface's own
+     * MAC. Its first packet leaves as soon as it has started; each further one half an interval later.
+     */
+    private List<String> sendArpAnnouncement(VipNode n, int count) {
+        String pidFile = cfg.sendArpPidDirectory().replaceAll("/+$", "") + "/send_arp-ha4j-" + vip.host() + "-"
+                + pidToken + "-" + announceSeq.incrementAndGet();
+        return List.of(cfg.sendArpCommand(), "-i", String.valueOf(Math.max(1, cfg.announceInterval().toMillis())),
+                "-r", String.valueOf(count), "-p", pidFile, n.interfaceName(), vip.host(), "auto", "not_used",
+                "not_used");
+    }
+
+    /**
+     * Whether a result says that the program itself could not be run (missing or not executable), as opposed to
+     * the program failing: the JDK's, {@code ip netns exec}'s and shells' (over SSH) ways of saying so.
+     */
+    private static boolean programMissing(CommandResult r, String program) {
+        String err = r.stderr();
+        return switch (r.status()) {
+            case NOT_STARTED -> err.contains("Cannot run program \"" + program + "\"");
+            case EXITED -> r.exitCode() == 126 || r.exitCode() == 127
+                    || (r.exitCode() != 0 && (err.contains("exec of \"" + program + "\" failed")
+                            || err.contains(program + ": No such file or directory")
+                            || err.contains(program + ": Permission denied")));
+            default -> false;
+        };
     }
 
     private Future<Step> query(Callable<Step> q) {
@@ -547,11 +701,18 @@ public final class VipRouter implements RequestRouter, AutoCloseable {
         return cfg.nodes().stream().map(VipNode::id).toList();
     }
 
-    /** Stops the background announcements (killing their processes) and waits for their threads to end. */
+    /**
+     * Stops the background announcements (killing their processes), removes the pid files the killed
+     * {@code send_arp} runs left (one {@code rm} per node that has any, each at most
+     * {@link VipRouterConfig#commandTimeout()}) and waits for the threads to end.
+     */
     @Override
     public void close() {
         closed = true;
         announcer.close();
+        if (!Thread.currentThread().isInterrupted()) {
+            removeStalePidFiles();
+        }
         queries.shutdownNow();
         try {
             if (!queries.awaitTermination(5, TimeUnit.SECONDS) || !queryThreads.joinAll(TimeUnit.SECONDS.toNanos(2))) {

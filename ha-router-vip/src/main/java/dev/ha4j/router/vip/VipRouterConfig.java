@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +44,9 @@ public final class VipRouterConfig {
     private final String arpingCommand;
     private final String ndisc6Command;
     private final String sendUaCommand;
+    private final Ipv4Announcer ipv4Announcer;
+    private final String sendArpCommand;
+    private final String sendArpPidDirectory;
 
     private VipRouterConfig(Builder b) {
         this.vip = b.vip;
@@ -60,6 +64,9 @@ public final class VipRouterConfig {
         this.arpingCommand = b.arpingCommand;
         this.ndisc6Command = b.ndisc6Command;
         this.sendUaCommand = b.sendUaCommand;
+        this.ipv4Announcer = b.ipv4Announcer;
+        this.sendArpCommand = b.sendArpCommand;
+        this.sendArpPidDirectory = b.sendArpPidDirectory;
     }
 
     /** @return a builder with the defaults documented on its setters */
@@ -103,7 +110,10 @@ public final class VipRouterConfig {
         return announcements;
     }
 
-    /** @return the interval between announcements (IPv4: rounded up to whole seconds, arping's unit) */
+    /**
+     * @return the interval between announcements ({@code send_arp} and {@code send_ua}: milliseconds;
+     *     {@code arping}: rounded up to whole seconds, its unit)
+     */
     public Duration announceInterval() {
         return announceInterval;
     }
@@ -113,7 +123,10 @@ public final class VipRouterConfig {
         return duplicateCheck;
     }
 
-    /** @return how long the duplicate check waits for an answer */
+    /**
+     * @return how long the duplicate check waits for an answer once its probe has left (IPv4: on top of the time
+     *     the target took to run its last command, see {@link Builder#duplicateWait(Duration)})
+     */
     public Duration duplicateWait() {
         return duplicateWait;
     }
@@ -158,10 +171,26 @@ public final class VipRouterConfig {
         return sendUaCommand;
     }
 
+    /** @return which program announces an IPv4 address */
+    public Ipv4Announcer ipv4Announcer() {
+        return ipv4Announcer;
+    }
+
+    /** @return resource-agents' {@code send_arp} program, the IPv4 announcement unless {@code arping} is chosen */
+    public String sendArpCommand() {
+        return sendArpCommand;
+    }
+
+    /** @return the directory, on each node, of {@code send_arp}'s pid files */
+    public String sendArpPidDirectory() {
+        return sendArpPidDirectory;
+    }
+
     @Override
     public String toString() {
         return "VipRouterConfig[vip=" + vip + ", nodes=" + nodes + ", label=" + labelSuffix.orElse("-")
                 + ", announcements=" + announcements + " every " + announceInterval.toMillis() + " ms"
+                + (vip.isIpv6() ? "" : " by " + ipv4Announcer.configValue())
                 + ", duplicateCheck=" + (duplicateCheck ? duplicateWait.toMillis() + " ms" : "off")
                 + ", stateFile=" + stateFile.map(Path::toString).orElse("-") + "]";
     }
@@ -176,7 +205,7 @@ public final class VipRouterConfig {
         private int announcements = 3;
         private Duration announceInterval = Duration.ofMillis(200);
         private boolean duplicateCheck = true;
-        private Duration duplicateWait = Duration.ofMillis(50);
+        private Duration duplicateWait = Duration.ofMillis(20);
         private int maxConcurrentAnnouncements = 2;
         private Duration commandTimeout = Duration.ofSeconds(2);
         private Path stateFile;
@@ -185,6 +214,9 @@ public final class VipRouterConfig {
         private String arpingCommand = "arping";
         private String ndisc6Command = "ndisc6";
         private String sendUaCommand = "/usr/libexec/heartbeat/send_ua";
+        private Ipv4Announcer ipv4Announcer = Ipv4Announcer.AUTO;
+        private String sendArpCommand = "/usr/libexec/heartbeat/send_arp";
+        private String sendArpPidDirectory = "/var/run/resource-agents";
 
         private Builder() {
         }
@@ -236,9 +268,10 @@ public final class VipRouterConfig {
         }
 
         /**
-         * Sets how many announcements follow a claim: gratuitous ARPs ({@code arping -U}) for IPv4, unsolicited
-         * neighbour advertisements ({@code send_ua}) for IPv6. Default 3; 0 sends none (clients then keep the old
-         * MAC until their neighbour entry expires, about 30 s).
+         * Sets how many announcements follow a claim: gratuitous ARPs for IPv4 ({@code send_arp} sends each as a
+         * request and a reply, {@code arping -U} as a request; see {@link #ipv4Announcer(Ipv4Announcer)}),
+         * unsolicited neighbour advertisements ({@code send_ua}) for IPv6. Default 3; 0 sends none (clients then
+         * keep the old MAC until their neighbour entry expires, about 30 s).
          *
          * @param count 0-100
          * @return this builder
@@ -249,8 +282,9 @@ public final class VipRouterConfig {
         }
 
         /**
-         * Sets the interval between announcements. Default 200 ms; arping takes whole seconds only, so for IPv4
-         * it is rounded up to whole seconds.
+         * Sets the interval between announcements. Default 200 ms. {@code send_arp} and {@code send_ua} take
+         * milliseconds ({@code send_arp} sends the request and the reply of one announcement half an interval
+         * apart); {@code arping} takes whole seconds only, so with it the interval is rounded up to whole seconds.
          *
          * @param interval 10 ms to 60 s
          * @return this builder
@@ -273,10 +307,17 @@ public final class VipRouterConfig {
         }
 
         /**
-         * Sets how long the duplicate check waits for another host to answer. Default 50 ms: on one segment an
-         * answer takes well under a millisecond, and every millisecond here delays the failover; raise it for a
-         * slow or loaded network, or where the checking command starts slowly (over SSH). arping's own
-         * timeout is whole seconds only, so the router stops it after this wait.
+         * Sets how long the duplicate check waits for another host to answer once its probe has left. Default
+         * 20 ms: on one segment an answer takes well under a millisecond, and every millisecond here delays the
+         * failover; raise it for a slow network.
+         *
+         * <p>IPv6: {@code ndisc6} waits this long after sending its solicitation. IPv4: arping's own timeout is
+         * whole seconds only, and its output, which would say when the probe left, is buffered until it exits;
+         * so the router stops it after this wait <em>plus</em> the time the target just took to run
+         * {@code ip addr show} through the same command runner (asked alongside the release), an estimate of
+         * how long starting a program there takes now. That keeps the check fast on an idle node and still
+         * asking on a loaded one or over a slow transport (SSH), where a fixed wait could end before the probe
+         * was sent.
          *
          * @param wait 10 ms to 10 s
          * @return this builder
@@ -381,6 +422,59 @@ public final class VipRouterConfig {
         }
 
         /**
+         * Chooses the program that announces an IPv4 address (default {@link Ipv4Announcer#AUTO}: {@code send_arp}
+         * where installed, {@code arping -U} elsewhere). Ignored for IPv6 unless set to something else than
+         * {@code AUTO}, which is refused.
+         *
+         * @param announcer the announcer
+         * @return this builder
+         */
+        public Builder ipv4Announcer(Ipv4Announcer announcer) {
+            this.ipv4Announcer = Objects.requireNonNull(announcer, "ipv4Announcer");
+            return this;
+        }
+
+        /**
+         * Chooses the program that announces an IPv4 address, from a configuration value.
+         *
+         * @param announcer {@code auto}, {@code send_arp} or {@code arping}
+         * @return this builder
+         * @throws IllegalArgumentException naming the value if it is none of those
+         */
+        public Builder ipv4Announcer(String announcer) {
+            return ipv4Announcer(Ipv4Announcer.parse(announcer));
+        }
+
+        /**
+         * Sets the {@code send_arp} program (default {@code /usr/libexec/heartbeat/send_arp}, Debian package
+         * {@code resource-agents}).
+         *
+         * @param program a program name or path
+         * @return this builder
+         */
+        public Builder sendArpCommand(String program) {
+            this.sendArpCommand = program;
+            return this;
+        }
+
+        /**
+         * Sets the directory, on each node, where {@code send_arp} keeps its pid file (default
+         * {@code /var/run/resource-agents}, its own default; it creates the directory if missing). The router
+         * gives every run a file name of its own: {@code send_arp} kills the process named in an existing pid
+         * file, and with its default name (one per address) a file left behind by a killed run could name a pid
+         * reused since by an unrelated process. A run the router cancels (a new move, {@code close()}) is killed
+         * and cannot remove its file; the router removes such files with {@code rm -f} on that node after the next
+         * announcement that ran to its end, and in {@code close()}.
+         *
+         * @param directory an absolute path without white space, {@code ..} or control characters
+         * @return this builder
+         */
+        public Builder sendArpPidDirectory(String directory) {
+            this.sendArpPidDirectory = directory;
+            return this;
+        }
+
+        /**
          * Validates and builds the configuration.
          *
          * @return the configuration
@@ -442,6 +536,19 @@ public final class VipRouterConfig {
             program("arpingCommand", arpingCommand);
             program("ndisc6Command", ndisc6Command);
             program("sendUaCommand", sendUaCommand);
+            program("sendArpCommand", sendArpCommand);
+            Objects.requireNonNull(sendArpPidDirectory, "sendArpPidDirectory");
+            if (!sendArpPidDirectory.startsWith("/") || sendArpPidDirectory.length() > 200
+                    || !sendArpPidDirectory.chars().allMatch(c -> c > 0x20 && c < 0x7f)
+                    || Arrays.asList(sendArpPidDirectory.split("/")).contains("..")) {
+                throw new IllegalArgumentException("sendArpPidDirectory '"
+                        + sendArpPidDirectory.replaceAll("\\p{Cntrl}", "?") + "' must be an absolute path of at most"
+                        + " 200 characters without white space, control characters or '..'");
+            }
+            if (vip.isIpv6() && ipv4Announcer != Ipv4Announcer.AUTO) {
+                throw new IllegalArgumentException("ipv4Announcer " + ipv4Announcer.configValue() + " is set but vip "
+                        + vip + " is IPv6, which is announced with send_ua (sendUaCommand)");
+            }
             if (stateFile != null) {
                 Path parent = stateFile.toAbsolutePath().getParent();
                 if (stateFile.getFileName() == null || parent == null) {

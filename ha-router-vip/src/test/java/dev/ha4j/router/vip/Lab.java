@@ -16,7 +16,7 @@ final class Lab {
     private Lab() {
     }
 
-    /** Skips (or, in CI, fails) unless namespaces, arping, ndisc6 and send_ua are available. */
+    /** Skips (or, in CI, fails) unless namespaces, arping, ndisc6, send_ua and send_arp are available. */
     static void requirePrerequisites() {
         Optional<String> why = NetnsLab.unavailableReason();
         Prerequisites.require(why.isEmpty(), why.orElse(""));
@@ -24,6 +24,8 @@ final class Lab {
         Prerequisites.require(onPath("ndisc6"), "ndisc6 is not on PATH: apt-get install -y ndisc6");
         Prerequisites.require(Files.isExecutable(Path.of("/usr/libexec/heartbeat/send_ua")),
                 "/usr/libexec/heartbeat/send_ua is missing: apt-get install -y resource-agents");
+        Prerequisites.require(Files.isExecutable(Path.of("/usr/libexec/heartbeat/send_arp")),
+                "/usr/libexec/heartbeat/send_arp is missing: apt-get install -y resource-agents");
     }
 
     static boolean onPath(String program) {

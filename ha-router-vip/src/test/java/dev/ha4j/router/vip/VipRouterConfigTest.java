@@ -118,4 +118,32 @@ class VipRouterConfigTest {
         assertThat(c.label(c.nodes().get(0))).contains("eth0:vip");
         assertThat(c.toString()).contains("10.0.0.50/24");
     }
+
+    @Test
+    void theIpv4AnnouncerIsValidatedNamingTheValue() {
+        assertThat(base("10.0.0.50/24").build().ipv4Announcer()).isEqualTo(Ipv4Announcer.AUTO);
+        assertThat(base("10.0.0.50/24").ipv4Announcer(" SEND_ARP ").build().ipv4Announcer())
+                .isEqualTo(Ipv4Announcer.SEND_ARP);
+        assertThat(base("10.0.0.50/24").ipv4Announcer("arping").build().ipv4Announcer()).isEqualTo(Ipv4Announcer.ARPING);
+        assertThat(Ipv4Announcer.parse(Ipv4Announcer.SEND_ARP.configValue())).isEqualTo(Ipv4Announcer.SEND_ARP);
+        assertThatThrownBy(() -> base("10.0.0.50/24").ipv4Announcer("sendarp"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ipv4Announcer 'sendarp'").hasMessageContaining("auto, send_arp, arping");
+        assertThatThrownBy(() -> base("10.0.0.50/24").ipv4Announcer((Ipv4Announcer) null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("ipv4Announcer");
+        refused(b -> b.sendArpCommand("send_arp -i 5"), "sendArpCommand 'send_arp -i 5'");
+        refused(b -> b.sendArpCommand("-x"), "sendArpCommand '-x'");
+        refused(b -> b.sendArpPidDirectory("run/ha4j"), "sendArpPidDirectory 'run/ha4j'", "absolute path");
+        refused(b -> b.sendArpPidDirectory("/run/../etc"), "sendArpPidDirectory '/run/../etc'", "'..'");
+        refused(b -> b.sendArpPidDirectory("/run/my dir"), "sendArpPidDirectory '/run/my dir'", "white space");
+        assertThatThrownBy(() -> base("fd00::50/64").ipv4Announcer(Ipv4Announcer.SEND_ARP).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ipv4Announcer send_arp is set but vip fd00::50/64 is IPv6");
+        assertThat(base("fd00::50/64").ipv4Announcer("auto").build().toString()).doesNotContain("send_arp");
+        VipRouterConfig c = base("10.0.0.50/24").build();
+        assertThat(c.sendArpCommand()).isEqualTo("/usr/libexec/heartbeat/send_arp");
+        assertThat(c.sendArpPidDirectory()).isEqualTo("/var/run/resource-agents");
+        assertThat(c.duplicateWait()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.toString()).contains("by auto");
+    }
 }

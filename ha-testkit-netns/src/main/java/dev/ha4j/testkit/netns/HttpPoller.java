@@ -18,9 +18,12 @@ import java.nio.charset.StandardCharsets;
  * <p>Commands:
  * <ul>
  *   <li>{@code get HOST PORT TIMEOUT_MS} → {@code body TEXT} or {@code error WHAT}: one request;</li>
- *   <li>{@code await HOST PORT BODY TIMEOUT_MS} → {@code ok ELAPSED_NANOS ATTEMPTS} as soon as an answer with
- *       {@code BODY} arrives, or {@code timeout LAST ATTEMPTS}: repeated requests, each connect limited to 15 ms
- *       (a SYN sent to the old node's MAC is lost) so that the first answer after a move is seen promptly.</li>
+ *   <li>{@code await HOST PORT BODY TIMEOUT_MS} → {@code ok ELAPSED_NANOS ATTEMPTS LONGEST_MS} as soon as an
+ *       answer with {@code BODY} arrives, or {@code timeout LAST ATTEMPTS LONGEST_MS}: repeated requests, one at a
+ *       time, each connect limited to 15 ms (a SYN sent to the old node's MAC is lost) so that the first answer
+ *       after a move is seen promptly, each answer to 250 ms; {@code LONGEST_MS} is the longest single attempt
+ *       (an attempt the old node accepted but could no longer answer after losing the address waits out those
+ *       250 ms).</li>
  * </ul>
  * Started by {@link NetnsLab#startClient()}; the Java side is {@link LabClient}.
  *
@@ -68,20 +71,22 @@ public final class HttpPoller {
         long deadline = t0 + timeoutMs * 1_000_000L;
         String last = "none";
         int attempts = 0;
+        long longest = 0;
         while (System.nanoTime() - deadline < 0) {
             attempts++;
             long a0 = System.nanoTime();
             int left = (int) Math.max(1, Math.min(250, (deadline - a0) / 1_000_000L));
             String r = once(host, port, Math.min(CONNECT_MS, left), left);
+            longest = Math.max(longest, (System.nanoTime() - a0) / 1_000_000L);
             if (r.equals("body " + body)) {
-                return "ok " + (System.nanoTime() - t0) + " " + attempts;
+                return "ok " + (System.nanoTime() - t0) + " " + attempts + " " + longest;
             }
             last = r.replace(' ', '_');
             if (System.nanoTime() - a0 < 5_000_000L) {
                 pause();
             }
         }
-        return "timeout " + last + " " + attempts;
+        return "timeout " + last + " " + attempts + " " + longest;
     }
 
     private static void pause() {

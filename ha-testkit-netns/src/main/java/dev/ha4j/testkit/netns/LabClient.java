@@ -50,10 +50,11 @@ public final class LabClient extends LabProcess {
      */
     public synchronized Awaited awaitResult(Duration max) {
         String[] w = nextLine(max).split(" ");
+        long longest = w.length > 3 ? Long.parseLong(w[3]) : -1;
         if (w[0].equals("ok")) {
-            return new Awaited(true, "", Integer.parseInt(w[2]));
+            return new Awaited(true, "", Integer.parseInt(w[2]), longest);
         }
-        return new Awaited(false, w.length > 1 ? w[1] : "?", w.length > 2 ? Integer.parseInt(w[2]) : 0);
+        return new Awaited(false, w.length > 1 ? w[1] : "?", w.length > 2 ? Integer.parseInt(w[2]) : 0, longest);
     }
 
     /**
@@ -62,7 +63,19 @@ public final class LabClient extends LabProcess {
      * @param reached whether the body was seen
      * @param lastSeen what the last attempt got when it was not ({@code body_X} or {@code error_Kind})
      * @param attempts how many requests were sent
+     * @param longestAttemptMillis the longest single request, in milliseconds (-1 if unknown): one that waited
+     *     out the client's 250 ms read timeout was accepted by a node that then lost the address before answering
      */
-    public record Awaited(boolean reached, String lastSeen, int attempts) {
+    public record Awaited(boolean reached, String lastSeen, int attempts, long longestAttemptMillis) {
+        /**
+         * An outcome without the longest attempt.
+         *
+         * @param reached whether the body was seen
+         * @param lastSeen what the last attempt got when it was not
+         * @param attempts how many requests were sent
+         */
+        public Awaited(boolean reached, String lastSeen, int attempts) {
+            this(reached, lastSeen, attempts, -1);
+        }
     }
 }

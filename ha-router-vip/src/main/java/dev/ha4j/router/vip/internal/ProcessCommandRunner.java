@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs commands on this machine with {@link ProcessBuilder}: an argument list, never a shell. The output of each
  * command is drained by two short-lived daemon threads, so a chatty command cannot block on a full pipe; at its
- * deadline, or when the calling thread is interrupted, the command and its descendants are killed.
+ * deadline, or when the calling thread is interrupted, the command and its descendants are killed. After an
+ * interrupt the call returns once the command has exited (at most a second later); after a deadline at once.
  *
  * <p>Stateless and thread-safe.
  */
 public final class ProcessCommandRunner implements CommandRunner {
     /** The one instance. */
     public static final ProcessCommandRunner INSTANCE = new ProcessCommandRunner();
+    private static final long EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private ProcessCommandRunner() {
     }
@@ -57,10 +59,22 @@ public final class ProcessCommandRunner implements CommandRunner {
             err.join(200);
         } catch (InterruptedException e) {
             kill(p);
+            // An interrupt is a cancellation (a new move, close()): the caller must be able to rely on the command
+            // being gone when this returns, and a killed program can take tens of milliseconds to die (send_arp
+            // tears down its packet sockets). The interrupt status is clear here, so this wait works; bounded.
+            awaitExit(p, EXIT_WAIT_NANOS);
             Thread.currentThread().interrupt();
             return new CommandResult(cmd, CommandResult.Status.INTERRUPTED, -1, out.text(), err.text());
         }
         return CommandResult.exited(cmd, p.exitValue(), out.text(), err.text());
+    }
+
+    private static void awaitExit(Process p, long nanos) {
+        try {
+            p.waitFor(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void kill(Process p) {

@@ -44,6 +44,135 @@ public sealed interface Event {
     /** @return when the event happened */
     Instant at();
 
+    /**
+     * Dispatches on the event's type; every visitor handles every type, so a new event does not compile until
+     * each place that must handle it does.
+     *
+     * @param visitor the visitor
+     * @param <R> what the visitor returns
+     * @return what the visitor returned
+     */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per event type, for exhaustive dispatch on Java 17 (no pattern matching in switch).
+     *
+     * @param <R> what each method returns
+     */
+    interface Visitor<R> {
+        /**
+         * Handles a {@link Started}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitStarted(Started e);
+
+        /**
+         * Handles a {@link TimerFired}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitTimerFired(TimerFired e);
+
+        /**
+         * Handles a {@link ProbeCompleted}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitProbeCompleted(ProbeCompleted e);
+
+        /**
+         * Handles a {@link VerdictReported}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitVerdictReported(VerdictReported e);
+
+        /**
+         * Handles a {@link ActionCompleted}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitActionCompleted(ActionCompleted e);
+
+        /**
+         * Handles a {@link StateObserved}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitStateObserved(StateObserved e);
+
+        /**
+         * Handles a {@link FenceCompleted}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitFenceCompleted(FenceCompleted e);
+
+        /**
+         * Handles a {@link ReplicaObserved}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitReplicaObserved(ReplicaObserved e);
+
+        /**
+         * Handles a {@link LeaseAcquired}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitLeaseAcquired(LeaseAcquired e);
+
+        /**
+         * Handles a {@link Observed}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitObserved(Observed e);
+
+        /**
+         * Handles a {@link LeaseLost}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitLeaseLost(LeaseLost e);
+
+        /**
+         * Handles a {@link SwitchoverRequested}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitSwitchoverRequested(SwitchoverRequested e);
+
+        /**
+         * Handles a {@link MaintenanceRequested}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitMaintenanceRequested(MaintenanceRequested e);
+
+        /**
+         * Handles a {@link ClearRequested}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitClearRequested(ClearRequested e);
+    }
+
     /** An event that answers a command. */
     sealed interface Result extends Event {
         /** @return the id of the command this answers */
@@ -72,6 +201,11 @@ public sealed interface Event {
          */
         public Started(Instant at) {
             this(at, Optional.empty());
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStarted(this);
         }
     }
 
@@ -143,6 +277,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(timer, "timer");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitTimerFired(this);
+        }
     }
 
     /**
@@ -159,6 +298,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitProbeCompleted(this);
         }
     }
 
@@ -179,6 +323,11 @@ public sealed interface Event {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(source, "source");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitVerdictReported(this);
+        }
     }
 
     /**
@@ -193,6 +342,11 @@ public sealed interface Event {
         public ActionCompleted {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitActionCompleted(this);
         }
     }
 
@@ -211,6 +365,11 @@ public sealed interface Event {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(state, "state");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStateObserved(this);
+        }
     }
 
     /**
@@ -227,6 +386,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitFenceCompleted(this);
         }
     }
 
@@ -245,6 +409,11 @@ public sealed interface Event {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(status, "status");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitReplicaObserved(this);
+        }
     }
 
     /**
@@ -260,6 +429,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(result, "result");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitLeaseAcquired(this);
+        }
     }
 
     /**
@@ -274,6 +448,11 @@ public sealed interface Event {
         public Observed {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(observation, "observation");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitObserved(this);
         }
     }
 
@@ -293,6 +472,11 @@ public sealed interface Event {
             Objects.requireNonNull(epoch, "epoch");
             Objects.requireNonNull(reason, "reason");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitLeaseLost(this);
+        }
     }
 
     /**
@@ -306,6 +490,11 @@ public sealed interface Event {
         public SwitchoverRequested {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(target, "target");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitSwitchoverRequested(this);
         }
     }
 
@@ -328,6 +517,11 @@ public sealed interface Event {
                 throw new IllegalArgumentException("maintenance duration " + duration + " is negative");
             }
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitMaintenanceRequested(this);
+        }
     }
 
     /**
@@ -342,6 +536,11 @@ public sealed interface Event {
         public ClearRequested {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(forcePromote, "forcePromote");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitClearRequested(this);
         }
     }
 }

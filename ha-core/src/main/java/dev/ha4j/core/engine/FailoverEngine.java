@@ -118,30 +118,16 @@ public final class FailoverEngine {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(event, "event");
         Ctx c = new Ctx(state.mut(), event.at());
-        if (event instanceof Event.TimerFired e) {
-            c.onTimer(e);
-        } else if (event instanceof Event.Result e) {
-            c.onAnswer(e);
-        } else if (event instanceof Event.VerdictReported e) {
-            c.onReportedVerdict(e);
-        } else if (event instanceof Event.Started e) {
-            c.onStarted(e.recovered());
-        } else if (event instanceof Event.LeaseLost e) {
-            c.onLeaseLost(e);
-        } else if (event instanceof Event.SwitchoverRequested e) {
-            c.onSwitchover(e.target());
-        } else if (event instanceof Event.MaintenanceRequested e) {
-            c.onMaintenance(e);
-        } else if (event instanceof Event.ClearRequested e) {
-            c.onClear(e.forcePromote());
-        } else {
-            throw new IllegalArgumentException("unknown event type " + event.getClass().getName());
-        }
+        event.accept(c);
         return new Transition(c.m.freeze(), c.commands, c.reason());
     }
 
-    /** The work of one {@link #apply} call: a mutable copy of the state and the commands and reasons so far. */
-    private final class Ctx {
+    /**
+     * The work of one {@link #apply} call: a mutable copy of the state and the commands and reasons so far. As an
+     * {@link Event.Visitor} it is the one dispatch over the event types: a new event does not compile until it
+     * is handled here.
+     */
+    private final class Ctx implements Event.Visitor<Void> {
         ClusterState.Mut m;
         final Instant now;
         final List<Command> commands = new ArrayList<>(4);
@@ -151,6 +137,92 @@ public final class FailoverEngine {
         Ctx(ClusterState.Mut m, Instant now) {
             this.m = m;
             this.now = now;
+        }
+
+        // ----------------------------------------------------------------- dispatch
+
+        @Override
+        public Void visitStarted(Event.Started e) {
+            onStarted(e.recovered());
+            return null;
+        }
+
+        @Override
+        public Void visitTimerFired(Event.TimerFired e) {
+            onTimer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitProbeCompleted(Event.ProbeCompleted e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitVerdictReported(Event.VerdictReported e) {
+            onReportedVerdict(e);
+            return null;
+        }
+
+        @Override
+        public Void visitActionCompleted(Event.ActionCompleted e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitStateObserved(Event.StateObserved e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitFenceCompleted(Event.FenceCompleted e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitReplicaObserved(Event.ReplicaObserved e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseAcquired(Event.LeaseAcquired e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitObserved(Event.Observed e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseLost(Event.LeaseLost e) {
+            onLeaseLost(e);
+            return null;
+        }
+
+        @Override
+        public Void visitSwitchoverRequested(Event.SwitchoverRequested e) {
+            onSwitchover(e.target());
+            return null;
+        }
+
+        @Override
+        public Void visitMaintenanceRequested(Event.MaintenanceRequested e) {
+            onMaintenance(e);
+            return null;
+        }
+
+        @Override
+        public Void visitClearRequested(Event.ClearRequested e) {
+            onClear(e.forcePromote());
+            return null;
         }
 
         // ----------------------------------------------------------------- bookkeeping
@@ -1206,18 +1278,7 @@ public final class FailoverEngine {
         }
 
         String describe(Event.Result e) {
-            if (e instanceof Event.ActionCompleted a) {
-                return a.result().toString();
-            } else if (e instanceof Event.StateObserved so) {
-                return so.node() + " " + so.state();
-            } else if (e instanceof Event.FenceCompleted f) {
-                return f.result().toString();
-            } else if (e instanceof Event.ReplicaObserved r) {
-                return "replica on " + r.node() + " is " + r.status();
-            } else if (e instanceof Event.LeaseAcquired l) {
-                return l.result().outcome() + " " + l.result().detail();
-            }
-            return "recorded";
+            return Commands.describe(e);
         }
 
         void onPlanResult(Event.Result e) {

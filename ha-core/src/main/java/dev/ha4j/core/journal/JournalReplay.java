@@ -60,7 +60,7 @@ public final class JournalReplay {
             }
             expected++;
             if (!replaying) {
-                if (!(e.event() instanceof Event.Started)) {
+                if (!beginsARun(e)) {
                     continue;
                 }
                 replaying = true;
@@ -167,6 +167,83 @@ public final class JournalReplay {
 
     /** Each run of a manager began from a fresh engine: a Started entry marks where one did. */
     private static ClusterState startOf(FailoverEngine engine, ClusterState state, JournalEntry e) {
-        return e.event() instanceof Event.Started ? engine.initialState() : state;
+        return beginsARun(e) ? engine.initialState() : state;
     }
+
+    private static boolean beginsARun(JournalEntry e) {
+        return e.event().accept(BEGINS_A_RUN);
+    }
+
+    /** Which events begin a run of a manager (a fresh engine): one answer per event type. */
+    private static final Event.Visitor<Boolean> BEGINS_A_RUN = new Event.Visitor<>() {
+        @Override
+        public Boolean visitStarted(Event.Started e) {
+            return true;
+        }
+
+        @Override
+        public Boolean visitTimerFired(Event.TimerFired e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitProbeCompleted(Event.ProbeCompleted e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitVerdictReported(Event.VerdictReported e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitActionCompleted(Event.ActionCompleted e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitStateObserved(Event.StateObserved e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitFenceCompleted(Event.FenceCompleted e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitReplicaObserved(Event.ReplicaObserved e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitLeaseAcquired(Event.LeaseAcquired e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitObserved(Event.Observed e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitLeaseLost(Event.LeaseLost e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitSwitchoverRequested(Event.SwitchoverRequested e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitMaintenanceRequested(Event.MaintenanceRequested e) {
+            return false;
+        }
+
+        @Override
+        public Boolean visitClearRequested(Event.ClearRequested e) {
+            return false;
+        }
+    };
 }

@@ -1,7 +1,5 @@
 package dev.ha4j.core.engine;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.ha4j.core.Epoch;
 import dev.ha4j.core.FenceResult;
 import dev.ha4j.core.LeaseResult;
@@ -23,23 +21,6 @@ import java.util.Optional;
  *
  * <p>All events are immutable records.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = Event.Started.class, name = "Started"),
-    @JsonSubTypes.Type(value = Event.TimerFired.class, name = "TimerFired"),
-    @JsonSubTypes.Type(value = Event.ProbeCompleted.class, name = "ProbeCompleted"),
-    @JsonSubTypes.Type(value = Event.VerdictReported.class, name = "VerdictReported"),
-    @JsonSubTypes.Type(value = Event.ActionCompleted.class, name = "ActionCompleted"),
-    @JsonSubTypes.Type(value = Event.StateObserved.class, name = "StateObserved"),
-    @JsonSubTypes.Type(value = Event.FenceCompleted.class, name = "FenceCompleted"),
-    @JsonSubTypes.Type(value = Event.ReplicaObserved.class, name = "ReplicaObserved"),
-    @JsonSubTypes.Type(value = Event.LeaseAcquired.class, name = "LeaseAcquired"),
-    @JsonSubTypes.Type(value = Event.Observed.class, name = "Observed"),
-    @JsonSubTypes.Type(value = Event.LeaseLost.class, name = "LeaseLost"),
-    @JsonSubTypes.Type(value = Event.SwitchoverRequested.class, name = "SwitchoverRequested"),
-    @JsonSubTypes.Type(value = Event.MaintenanceRequested.class, name = "MaintenanceRequested"),
-    @JsonSubTypes.Type(value = Event.ClearRequested.class, name = "ClearRequested")
-})
 public sealed interface Event {
     /** @return when the event happened */
     Instant at();

@@ -2,13 +2,23 @@ package dev.ha4j.core.journal;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.ha4j.core.engine.Command;
 import dev.ha4j.core.engine.Event;
+import dev.ha4j.core.engine.Reason;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /**
- * How the engine's events and commands are written to JSON: each with a {@code "type"} property naming its
- * record. The engine package knows nothing of Jackson; these mix-ins carry the type information instead, and
+ * How the engine's events, commands and reasons are written to JSON: each event and command with a
+ * {@code "type"} property naming its record; a {@link Reason} as {@code {"code":…,"args":[…]}}, each argument a
+ * string or a nested reason. The engine package knows nothing of Jackson; these mix-ins carry the type information instead, and
  * {@link dev.ha4j.core.internal.Json} registers this module on the one mapper, so the journal, its checkpoints
  * and every other user write exactly the format the annotations on the types used to give (a fixture test
  * holds it byte for byte).
@@ -23,6 +33,45 @@ public final class EngineJsonModule extends SimpleModule {
         super("ha4j-engine");
         setMixInAnnotation(Event.class, EventMixIn.class);
         setMixInAnnotation(Command.class, CommandMixIn.class);
+        addDeserializer(Reason.class, new ReasonDeserializer());
+    }
+
+    /** A reason's arguments are strings or nested reasons, which a plain {@code List<Object>} would not tell. */
+    private static final class ReasonDeserializer extends StdDeserializer<Reason> {
+        private static final long serialVersionUID = 1L;
+
+        ReasonDeserializer() {
+            super(Reason.class);
+        }
+
+        @Override
+        public Reason deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return read(p.readValueAsTree(), p, ctxt);
+        }
+
+        private Reason read(JsonNode n, JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (n == null || !n.isObject() || !n.path("code").isTextual() || !n.path("args").isArray()
+                    || n.size() != 2) {
+                return (Reason) ctxt.reportInputMismatch(Reason.class, "a reason is {\"code\":…,\"args\":[…]}, not %s",
+                        n);
+            }
+            Reason.Code code;
+            try {
+                code = Reason.Code.valueOf(n.get("code").asText());
+            } catch (IllegalArgumentException e) {
+                return (Reason) ctxt.reportInputMismatch(Reason.class, "unknown reason code %s", n.get("code"));
+            }
+            List<Object> args = new ArrayList<>(n.get("args").size());
+            for (Iterator<JsonNode> it = n.get("args").elements(); it.hasNext();) {
+                JsonNode a = it.next();
+                args.add(a.isTextual() ? a.asText() : read(a, p, ctxt));
+            }
+            try {
+                return new Reason(code, args);
+            } catch (IllegalArgumentException e) {
+                return (Reason) ctxt.reportInputMismatch(Reason.class, "%s", e.getMessage());
+            }
+        }
     }
 
     /** The type information of {@link Event}: one name per record. */

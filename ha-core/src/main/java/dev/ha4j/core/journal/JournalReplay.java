@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Replays a journal's events through a fresh engine and checks that it decides exactly what was recorded:
- * the same commands, phase and reason for every entry. A journal may span several runs of a manager; each
+ * the same commands, phase and reason for every entry (the reason's codes and arguments where the entry has them,
+ * so a reworded message still replays; the sentence for entries of older journals). A journal may span several runs of a manager; each
  * {@link Event.Started} entry begins a run from a fresh engine, as the manager did. A mismatch means the configuration or the engine
  * version differs from the one that wrote the journal, or the journal was altered.
  *
@@ -74,7 +75,14 @@ public final class JournalReplay {
                 return Optional.of(new Mismatch(e.seq(), "phase: recorded " + e.phase() + ", replayed "
                         + t.state().phase()));
             }
-            if (!t.reason().equals(e.reason())) {
+            if (!e.reasons().isEmpty()) {
+                // Codes and arguments, not the sentence: a reworded template still replays.
+                if (!t.reasons().equals(e.reasons())) {
+                    return Optional.of(new Mismatch(e.seq(), "reason: recorded " + e.reasons() + " ('" + e.reason()
+                            + "'), replayed " + t.reasons() + " ('" + t.reason() + "')"));
+                }
+            } else if (!t.reason().equals(e.reason())) {
+                // A journal written before reasons had codes: only the sentence can be compared.
                 return Optional.of(new Mismatch(e.seq(), "reason: recorded '" + e.reason() + "', replayed '"
                         + t.reason() + "'"));
             }

@@ -9,6 +9,7 @@ import dev.ha4j.core.Notification;
 import dev.ha4j.core.engine.Command;
 import dev.ha4j.core.engine.Event;
 import dev.ha4j.core.engine.Phase;
+import dev.ha4j.core.engine.Reason;
 import dev.ha4j.core.engine.Timer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -297,7 +298,9 @@ public final class RecoveryState {
 
         @Override
         public Void visitClearRequested(Event.ClearRequested c) {
-            if (!e.reason().startsWith("clear refused")) {
+            boolean refused = e.reasons().isEmpty() ? e.reason().startsWith("clear refused")
+                    : e.reasons().get(0).code() == Reason.Code.CLEAR_REFUSED;
+            if (!refused) {
                 restarts.clear();
             }
             return null;

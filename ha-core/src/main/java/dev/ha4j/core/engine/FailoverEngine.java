@@ -10,7 +10,6 @@ import dev.ha4j.core.Notification;
 import dev.ha4j.core.OpResult;
 import dev.ha4j.core.Outcome;
 import dev.ha4j.core.ProbeResult;
-import dev.ha4j.core.Reaction;
 import dev.ha4j.core.ReplicaRole;
 import dev.ha4j.core.ReplicaStatus;
 import dev.ha4j.core.RunState;
@@ -52,6 +51,14 @@ import java.util.Optional;
  * used; an operator's force is used up by the next promotion of that node and expires; failovers stay within a
  * budget and never return to a node whose service used up its restarts within the window unless the active
  * node is lost; standbys are checked at their own interval and one found unusable is tried last.
+ *
+ * <p>How it is built, for a reader: {@link #apply} dispatches over the event types with an {@link Event.Visitor}
+ * (a new event does not compile until it is handled); health triage (grace, the service's own maintenance,
+ * failures in a row) is the pure {@link HealthTriage}, escalation (the failure table, {@code N} restarts in
+ * {@code W}, the failover budget) the pure {@link Escalation}; each phase change is one method with its clean-up
+ * ({@code becomeReconciling}, {@code becomePlanning}, {@code becomeRunning}, {@code becomeIdleUntilMaintenanceEnds},
+ * {@code block}); every reason is a {@link Reason}, a code with arguments rendered to the sentence of
+ * {@link Transition#reason()}.
  *
  * <p>Immutable and thread-safe: an engine holds only its configuration, so one instance may serve many
  * threads, each with its own states.
@@ -362,8 +369,7 @@ public final class FailoverEngine {
                     emit(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
                 }
                 if (r.blockedReason().isPresent()) {
-                    m.phase = Phase.BLOCKED;
-                    m.blockedReason = r.blockedReason().get();
+                    enterBlocked(r.blockedReason().get());
                     if (maintenance) {
                         why(Code.RESTARTED_BLOCKED_IN_MAINTENANCE, m.blockedReason, m.maintenanceUntil);
                     } else {
@@ -383,9 +389,7 @@ public final class FailoverEngine {
         }
 
         void reconcile() {
-            m.phase = Phase.RECONCILING;
-            dropPlan();
-            stopProbing();
+            becomeReconciling();
             emitPending(new Command.Observe(id(), observeTimeout));
         }
 
@@ -704,111 +708,50 @@ public final class FailoverEngine {
                 why(Code.VERDICT_IN_MAINTENANCE, source, node, r);
                 return;
             }
-            switch (r.status()) {
-                case HEALTHY, FIRST_RUN -> {
-                    why(Code.VERDICT_GOOD, source, node, r.status(),
-                            m.failuresInRow > 0 ? Reason.of(Code.AGAIN_AFTER, m.failuresInRow) : Reason.NONE);
-                    m.failuresInRow = 0;
-                    m.serviceMaintenanceSince = null;
-                    m.startingSince = null;
-                    m.graceDeadline = null;
+            HealthTriage.Triage t = HealthTriage.triage(policy, now, new HealthTriage.Health(m.failuresInRow,
+                    m.lastFailure, m.startingSince, m.graceDeadline, m.serviceMaintenanceSince), node, r, source);
+            HealthTriage.Health h = t.health();
+            m.failuresInRow = h.failuresInRow();
+            m.lastFailure = h.lastFailure();
+            m.startingSince = h.startingSince();
+            m.graceDeadline = h.graceDeadline();
+            m.serviceMaintenanceSince = h.serviceMaintenanceSince();
+            why(t.reason());
+            switch (t.outcome()) {
+                case HEALTHY -> {
                     if (m.plan != null && m.plan.current() == Step.WAIT_HEALTHY) {
                         m.plan = m.plan.next();
                         run();
                     }
                 }
-                case STARTING -> {
-                    if (m.graceDeadline == null) {
-                        m.startingSince = now;
-                        m.graceDeadline = now.plus(policy.startupGrace());
-                    }
-                    if (!now.isAfter(m.graceDeadline)) {
-                        why(Code.VERDICT_STARTING, source, node, m.graceDeadline);
-                    } else {
-                        failure(FailureKind.START_TIMEOUT, "still STARTING after the start-up grace of "
-                                + policy.startupGrace(), source, node);
-                    }
+                case CONFIRMED -> confirmedFailure(t.kind(), t.detail());
+                case NO_ACTION -> {
                 }
-                case STOPPING -> failure(FailureKind.CRASHED, "the service is stopping by itself", source, node);
-                case MAINTENANCE -> {
-                    if (m.serviceMaintenanceSince == null) {
-                        m.serviceMaintenanceSince = now;
-                    }
-                    Instant limit = m.serviceMaintenanceSince.plus(policy.maxMaintenance());
-                    if (now.isAfter(limit)) {
-                        failure(FailureKind.MAINTENANCE_TOO_LONG, "in MAINTENANCE since " + m.serviceMaintenanceSince
-                                + ", beyond the limit of " + policy.maxMaintenance(), source, node);
-                    } else {
-                        why(Code.VERDICT_SERVICE_MAINTENANCE, source, node, m.serviceMaintenanceSince, limit);
-                    }
-                }
-                case FAILED, UNREACHABLE -> failure(r.failure().orElseThrow(), r.detail(), source, node);
-                default -> throw new IllegalStateException("unknown status " + r.status());
+                default -> throw new IllegalStateException("unknown outcome " + t.outcome());
             }
         }
 
-        void failure(FailureKind kind, String detail, String source, NodeId node) {
-            Reaction reaction = policy.reactionTo(kind);
-            Reason what = Reason.of(Code.FAILURE_SEEN, source, node, kind,
-                    detail.isEmpty() ? Reason.NONE : Reason.of(Code.IN_PARENTHESES, detail));
-            if (reaction == Reaction.IGNORE) {
-                why(Code.FAILURE_IGNORED, what, kind,
-                        kind == FailureKind.DATABASE_DOWN || kind == FailureKind.DATABASE_CONNECTION_LOST
-                                ? Reason.of(Code.DATABASE_TROUBLE) : Reason.NONE);
-                return;
-            }
-            if (kind != FailureKind.START_FAILED && m.graceDeadline != null && !now.isAfter(m.graceDeadline)) {
-                why(Code.FAILURE_IN_GRACE, what, m.graceDeadline);
-                return;
-            }
-            m.failuresInRow++;
-            m.lastFailure = kind;
-            if (m.failuresInRow < policy.failuresBeforeAction()) {
-                why(Code.FAILURE_COUNTED, what, m.failuresInRow, policy.failuresBeforeAction());
-                return;
-            }
-            why(Code.FAILURE_CONFIRMED, what, m.failuresInRow);
-            m.failuresInRow = 0;
-            confirmedFailure(kind, detail);
-        }
-
+        /** The escalation of a confirmed failure ({@link Escalation}), unless a plan other than a restart runs. */
         void confirmedFailure(FailureKind kind, String detail) {
-            Reaction reaction = policy.reactionTo(kind);
-            String cause = kind + (detail.isEmpty() ? "" : " (" + detail + ")");
+            Escalation.Decision d = Escalation.decide(policy, now, kind, detail, m.restarts);
             m.lastFailure = kind;
             if (m.plan != null && m.plan.kind() != Kind.RESTART) {
-                block(Reason.of(Code.NOT_HEALTHY_DURING_PLAN, m.plan.target(), m.plan.kind(), cause));
+                block(Reason.of(Code.NOT_HEALTHY_DURING_PLAN, m.plan.target(), m.plan.kind(), d.cause()));
                 return;
             }
-            switch (reaction) {
-                case BLOCK -> block(Reason.of(Code.FAILURE_BLOCKS, cause, m.active));
-                case RESTART -> {
-                    List<Instant> recent = recentRestarts();
-                    if (recent.size() < policy.restartLimit()) {
-                        restart(cause, recent);
-                    } else {
-                        // The service used up its restarts here: within the window no failover comes back.
-                        m.exhausted(m.active, now);
-                        failover(cause + "; restart limit reached: " + recent.size() + " restart(s) within "
-                                + policy.restartWindow(), false, true);
-                    }
+            switch (d.action()) {
+                case BLOCK -> block(Reason.of(Code.FAILURE_BLOCKS, d.cause(), m.active));
+                case RESTART -> restart(d.cause(), d.recentRestarts());
+                case FAILOVER_RESTARTS_SPENT -> {
+                    // The service used up its restarts here: within the window no failover comes back.
+                    m.exhausted(m.active, now);
+                    failover(d.failoverCause(), false, true);
                 }
-                case FAILOVER -> failover(cause, false, false);
-                case FENCE_AND_FAILOVER -> failover(cause, true, false);
-                case IGNORE -> why(Code.NO_ACTION_FOR, cause);
-                default -> throw new IllegalStateException("unknown reaction " + reaction);
+                case FAILOVER -> failover(d.cause(), false, false);
+                case FENCE_AND_FAILOVER -> failover(d.cause(), true, false);
+                case IGNORE -> why(Code.NO_ACTION_FOR, d.cause());
+                default -> throw new IllegalStateException("unknown action " + d.action());
             }
-        }
-
-        List<Instant> recentRestarts() {
-            Instant horizon = now.minus(policy.restartWindow());
-            List<Instant> recent = new ArrayList<>(m.restarts.size() + 1);
-            for (Instant t : m.restarts) {
-                if (t.isAfter(horizon)) {
-                    recent.add(t);
-                }
-            }
-            return recent;
         }
 
         // ----------------------------------------------------------------- reactions
@@ -834,14 +777,8 @@ public final class FailoverEngine {
          */
         void failover(String cause, boolean fenceFirst, boolean serviceFailure) {
             NodeId old = m.active;
-            List<Instant> recent = new ArrayList<>();
-            Instant horizon = now.minus(policy.failoverWindow());
-            for (Instant t : m.failovers) {
-                if (t.isAfter(horizon)) {
-                    recent.add(t);
-                }
-            }
-            if (recent.size() >= policy.maxFailovers()) {
+            List<Instant> recent = Escalation.within(m.failovers, now, policy.failoverWindow());
+            if (Escalation.failoverBudgetSpent(policy, recent)) {
                 m.failovers = List.copyOf(recent);
                 block(Reason.of(Code.FAILOVER_BUDGET_SPENT, cause, recent.size(), policy.failoverWindow(),
                         policy.maxFailovers(), old == null ? Reason.of(Code.THE_CLUSTER) : old));
@@ -930,14 +867,53 @@ public final class FailoverEngine {
             return null;
         }
 
+        // ----------------------------------------------------------------- phase changes, each with its clean-up
+
+        /** Observing the cluster afresh: no plan, no probing, nothing assumed. */
+        void becomeReconciling() {
+            m.phase = Phase.RECONCILING;
+            dropPlan();
+            stopProbing();
+        }
+
+        /**
+         * Hands off while operator maintenance is on: the plan in progress is abandoned (its commands stay
+         * outstanding) and the cluster is observed again when maintenance ends.
+         */
+        void becomeIdleUntilMaintenanceEnds() {
+            dropPlan();
+            m.phase = Phase.RECONCILING;
+        }
+
+        /** Running a plan: the phase is its kind's, the active node is not probed until the plan waits for health. */
+        void becomePlanning(Plan p) {
+            dropPlan();
+            m.plan = p;
+            m.phase = p.kind().phase();
+            stopProbing();
+        }
+
+        /** The service runs, with no plan in progress (a plan finished, or was given up for another reaction). */
+        void becomeRunning() {
+            m.plan = null;
+            m.pendingId = 0;
+            m.phase = Phase.RUNNING;
+        }
+
+        /** BLOCKED until an operator clears it, and the operator is told why. */
         void block(Reason cause) {
             String reason = cause.text();
+            enterBlocked(reason);
+            why(Code.BLOCKED, cause);
+            notifyOperator(Notification.Kind.BLOCKED, m.active, reason);
+        }
+
+        /** BLOCKED: no plan, no probing, nothing started, stopped or moved until an operator clears it. */
+        void enterBlocked(String reason) {
             m.phase = Phase.BLOCKED;
             m.blockedReason = reason;
             dropPlan();
             stopProbing();
-            why(Code.BLOCKED, cause);
-            notifyOperator(Notification.Kind.BLOCKED, m.active, reason);
         }
 
         // ----------------------------------------------------------------- plans
@@ -947,10 +923,7 @@ public final class FailoverEngine {
         }
 
         void startPlan(Plan p) {
-            dropPlan();
-            m.plan = p;
-            m.phase = p.kind().phase();
-            stopProbing();
+            becomePlanning(p);
             run();
         }
 
@@ -1117,44 +1090,38 @@ public final class FailoverEngine {
 
         void finishPlan() {
             Plan p = m.plan;
-            m.plan = null;
-            m.pendingId = 0;
+            if (p.kind() == Kind.RELINQUISH) {
+                why(Code.RELINQUISHED);
+                reconcile();
+                return;
+            }
+            becomeRunning();
             switch (p.kind()) {
                 case START, ADOPT -> {
-                    m.phase = Phase.RUNNING;
                     why(Code.SERVICE_RUNS, p.target(), epoch());
                     notifyOperator(Notification.Kind.SERVICE_STARTED, p.target(), (p.kind() == Kind.ADOPT
                             ? "adopted the running service on " : "started the service on ") + p.target()
                             + " under " + epoch());
                 }
                 case RESTART -> {
-                    m.phase = Phase.RUNNING;
                     why(Code.RESTART_COMPLETED, p.target());
                 }
                 case FAILOVER -> {
-                    m.phase = Phase.RUNNING;
                     m.restarts = NO_RESTARTS;
                     why(Code.FAILOVER_COMPLETED, p.target(), epoch());
                     notifyOperator(Notification.Kind.FAILOVER_COMPLETED, p.target(), "failover to " + p.target()
                             + " completed under " + epoch() + " (cause: " + p.cause() + ")");
                 }
                 case SWITCHOVER -> {
-                    m.phase = Phase.RUNNING;
                     m.restarts = NO_RESTARTS;
                     why(Code.SWITCHOVER_COMPLETED, p.target(), epoch());
                     notifyOperator(Notification.Kind.SWITCHOVER_COMPLETED, p.target(), "switchover to "
                             + p.target() + " completed under " + epoch());
                 }
-                case RELINQUISH -> {
-                    why(Code.RELINQUISHED);
-                    reconcile();
-                    return;
-                }
                 case SECURE_STRAY -> {
-                    m.phase = Phase.RUNNING;
                     why(Code.STRAY_SECURED, p.target());
                 }
-                default -> throw new IllegalStateException("unknown plan " + p.kind());
+                default -> throw new IllegalStateException("plan " + p.kind() + " does not end running");
             }
             for (NodeId n : config.nodes()) {
                 if (!n.equals(m.active) && m.roles.get(n) == NodeRole.STOPPED) {
@@ -1293,8 +1260,7 @@ public final class FailoverEngine {
                             return;
                         }
                     } else if (step == Step.PRECHECK_REPLICA) {
-                        m.plan = null;
-                        m.phase = Phase.RUNNING;
+                        becomeRunning();
                         why(Code.SWITCHOVER_REFUSED_REPLICA, p.target(), r);
                         notifyOperator(Notification.Kind.SWITCHOVER_REFUSED, p.target(), "switchover refused: the"
                                 + " replica on " + p.target() + " is " + r + ", not up to date");
@@ -1414,8 +1380,7 @@ public final class FailoverEngine {
                 m.role(p.target(), NodeRole.UNKNOWN);
                 block(Reason.of(Code.START_FAILED, p.target(), r.detail()));
             } else if (r.outcome() == Outcome.TIMED_OUT && p.kind() == Kind.RESTART) {
-                m.plan = null;
-                m.phase = Phase.RUNNING;
+                becomeRunning();
                 confirmedFailure(FailureKind.START_TIMEOUT, "launching timed out: " + r.detail());
             } else {
                 m.active = null;
@@ -1460,8 +1425,7 @@ public final class FailoverEngine {
                     }
                     if (p.kind() == Kind.RESTART) {
                         why(Code.CANNOT_RESTART_IN_PLACE, x, s);
-                        m.plan = null;
-                        m.phase = Phase.RUNNING;
+                        becomeRunning();
                         failover("restart of " + x + " could not confirm the old service gone (" + s + ") after "
                                 + p.cause(), true, false);
                         return;
@@ -1556,8 +1520,7 @@ public final class FailoverEngine {
             }
             if (m.plan != null) {
                 why(Code.PLAN_ABANDONED_FOR_MAINTENANCE, m.plan.kind());
-                dropPlan();
-                m.phase = Phase.RECONCILING;
+                becomeIdleUntilMaintenanceEnds();
             } else if (m.phase == Phase.RECONCILING) {
                 m.pendingId = 0;
             }
@@ -1602,8 +1565,7 @@ public final class FailoverEngine {
                 why(msg);
                 notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg.text());
                 if (m.maintenanceUntil != null) {
-                    m.phase = Phase.RECONCILING;
-                    dropPlan();
+                    becomeIdleUntilMaintenanceEnds();
                     why(Code.OBSERVING_WHEN_MAINTENANCE_ENDS);
                 } else {
                     reconcile();
@@ -1654,8 +1616,7 @@ public final class FailoverEngine {
             if (m.maintenanceUntil != null) {
                 why(Code.LEASE_LOST_IN_MAINTENANCE, lost, e.reason());
                 if (m.plan != null) {
-                    dropPlan();
-                    m.phase = Phase.RECONCILING;
+                    becomeIdleUntilMaintenanceEnds();
                 }
                 return;
             }

@@ -1,7 +1,5 @@
 package dev.ha4j.core.engine;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.ha4j.core.Epoch;
 import dev.ha4j.core.Lease;
 import dev.ha4j.core.NodeId;
@@ -17,26 +15,6 @@ import java.util.Objects;
  *
  * <p>All commands are immutable records.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = Command.ArmTimer.class, name = "ArmTimer"),
-    @JsonSubTypes.Type(value = Command.Probe.class, name = "Probe"),
-    @JsonSubTypes.Type(value = Command.Observe.class, name = "Observe"),
-    @JsonSubTypes.Type(value = Command.StartService.class, name = "StartService"),
-    @JsonSubTypes.Type(value = Command.StopService.class, name = "StopService"),
-    @JsonSubTypes.Type(value = Command.KillService.class, name = "KillService"),
-    @JsonSubTypes.Type(value = Command.ConfirmStopped.class, name = "ConfirmStopped"),
-    @JsonSubTypes.Type(value = Command.Fence.class, name = "Fence"),
-    @JsonSubTypes.Type(value = Command.AcquireLease.class, name = "AcquireLease"),
-    @JsonSubTypes.Type(value = Command.CheckReplica.class, name = "CheckReplica"),
-    @JsonSubTypes.Type(value = Command.Promote.class, name = "Promote"),
-    @JsonSubTypes.Type(value = Command.Demote.class, name = "Demote"),
-    @JsonSubTypes.Type(value = Command.OutdatePeer.class, name = "OutdatePeer"),
-    @JsonSubTypes.Type(value = Command.Route.class, name = "Route"),
-    @JsonSubTypes.Type(value = Command.Unroute.class, name = "Unroute"),
-    @JsonSubTypes.Type(value = Command.ReleaseLease.class, name = "ReleaseLease"),
-    @JsonSubTypes.Type(value = Command.Notify.class, name = "Notify")
-})
 public sealed interface Command {
     /** @return the command's id */
     long id();

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * What the engine needs to know about a command beyond its fields: the node it concerns, the answer it expects
- * and which commands must not overlap on one node. One exhaustive {@link Command.Visitor}: a new command type
- * does not compile until it is described here.
+ * and which commands must not overlap on one node, and what an answer says. One exhaustive {@link Command.Visitor}
+ * and one {@link Event.Visitor}: a new command or event type does not compile until it is described here.
  */
 final class Commands {
     /** Commands that must not overlap on one node: one of a group runs at a time. */
@@ -145,15 +145,93 @@ final class Commands {
     }
 
     private static Optional<NodeId> resultNode(Event.Result r) {
-        if (r instanceof Event.ProbeCompleted p) {
-            return Optional.of(p.node());
-        } else if (r instanceof Event.StateObserved s) {
-            return Optional.of(s.node());
-        } else if (r instanceof Event.FenceCompleted f) {
-            return Optional.of(f.node());
-        } else if (r instanceof Event.ReplicaObserved o) {
-            return Optional.of(o.node());
-        }
-        return Optional.empty();
+        return Optional.ofNullable(r.accept(ANSWER).node());
     }
+
+    /**
+     * How the engine's reasons describe an answer it records without acting on it ("recorded" when there is
+     * nothing to add).
+     */
+    static String describe(Event.Result r) {
+        return r.accept(ANSWER).text();
+    }
+
+    /** What an answer says: the node it is about (null: none named) and its text in reasons. */
+    private record Answer(NodeId node, String text) {
+    }
+
+    private static final Answer RECORDED = new Answer(null, "recorded");
+
+    /** Over every event; those that answer no command answer nothing. */
+    private static final Event.Visitor<Answer> ANSWER = new Event.Visitor<>() {
+        @Override
+        public Answer visitStarted(Event.Started e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitTimerFired(Event.TimerFired e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitProbeCompleted(Event.ProbeCompleted e) {
+            return new Answer(e.node(), "recorded");
+        }
+
+        @Override
+        public Answer visitVerdictReported(Event.VerdictReported e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitActionCompleted(Event.ActionCompleted e) {
+            return new Answer(null, e.result().toString());
+        }
+
+        @Override
+        public Answer visitStateObserved(Event.StateObserved e) {
+            return new Answer(e.node(), e.node() + " " + e.state());
+        }
+
+        @Override
+        public Answer visitFenceCompleted(Event.FenceCompleted e) {
+            return new Answer(e.node(), e.result().toString());
+        }
+
+        @Override
+        public Answer visitReplicaObserved(Event.ReplicaObserved e) {
+            return new Answer(e.node(), "replica on " + e.node() + " is " + e.status());
+        }
+
+        @Override
+        public Answer visitLeaseAcquired(Event.LeaseAcquired e) {
+            return new Answer(null, e.result().outcome() + " " + e.result().detail());
+        }
+
+        @Override
+        public Answer visitObserved(Event.Observed e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitLeaseLost(Event.LeaseLost e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitSwitchoverRequested(Event.SwitchoverRequested e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitMaintenanceRequested(Event.MaintenanceRequested e) {
+            return RECORDED;
+        }
+
+        @Override
+        public Answer visitClearRequested(Event.ClearRequested e) {
+            return RECORDED;
+        }
+    };
 }

@@ -1,7 +1,5 @@
 package dev.ha4j.core.engine;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.ha4j.core.Epoch;
 import dev.ha4j.core.FenceResult;
 import dev.ha4j.core.LeaseResult;
@@ -23,26 +21,138 @@ import java.util.Optional;
  *
  * <p>All events are immutable records.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = Event.Started.class, name = "Started"),
-    @JsonSubTypes.Type(value = Event.TimerFired.class, name = "TimerFired"),
-    @JsonSubTypes.Type(value = Event.ProbeCompleted.class, name = "ProbeCompleted"),
-    @JsonSubTypes.Type(value = Event.VerdictReported.class, name = "VerdictReported"),
-    @JsonSubTypes.Type(value = Event.ActionCompleted.class, name = "ActionCompleted"),
-    @JsonSubTypes.Type(value = Event.StateObserved.class, name = "StateObserved"),
-    @JsonSubTypes.Type(value = Event.FenceCompleted.class, name = "FenceCompleted"),
-    @JsonSubTypes.Type(value = Event.ReplicaObserved.class, name = "ReplicaObserved"),
-    @JsonSubTypes.Type(value = Event.LeaseAcquired.class, name = "LeaseAcquired"),
-    @JsonSubTypes.Type(value = Event.Observed.class, name = "Observed"),
-    @JsonSubTypes.Type(value = Event.LeaseLost.class, name = "LeaseLost"),
-    @JsonSubTypes.Type(value = Event.SwitchoverRequested.class, name = "SwitchoverRequested"),
-    @JsonSubTypes.Type(value = Event.MaintenanceRequested.class, name = "MaintenanceRequested"),
-    @JsonSubTypes.Type(value = Event.ClearRequested.class, name = "ClearRequested")
-})
 public sealed interface Event {
     /** @return when the event happened */
     Instant at();
+
+    /**
+     * Dispatches on the event's type; every visitor handles every type, so a new event does not compile until
+     * each place that must handle it does.
+     *
+     * @param visitor the visitor
+     * @param <R> what the visitor returns
+     * @return what the visitor returned
+     */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per event type, for exhaustive dispatch on Java 17 (no pattern matching in switch).
+     *
+     * @param <R> what each method returns
+     */
+    interface Visitor<R> {
+        /**
+         * Handles a {@link Started}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitStarted(Started e);
+
+        /**
+         * Handles a {@link TimerFired}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitTimerFired(TimerFired e);
+
+        /**
+         * Handles a {@link ProbeCompleted}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitProbeCompleted(ProbeCompleted e);
+
+        /**
+         * Handles a {@link VerdictReported}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitVerdictReported(VerdictReported e);
+
+        /**
+         * Handles a {@link ActionCompleted}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitActionCompleted(ActionCompleted e);
+
+        /**
+         * Handles a {@link StateObserved}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitStateObserved(StateObserved e);
+
+        /**
+         * Handles a {@link FenceCompleted}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitFenceCompleted(FenceCompleted e);
+
+        /**
+         * Handles a {@link ReplicaObserved}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitReplicaObserved(ReplicaObserved e);
+
+        /**
+         * Handles a {@link LeaseAcquired}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitLeaseAcquired(LeaseAcquired e);
+
+        /**
+         * Handles a {@link Observed}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitObserved(Observed e);
+
+        /**
+         * Handles a {@link LeaseLost}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitLeaseLost(LeaseLost e);
+
+        /**
+         * Handles a {@link SwitchoverRequested}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitSwitchoverRequested(SwitchoverRequested e);
+
+        /**
+         * Handles a {@link MaintenanceRequested}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitMaintenanceRequested(MaintenanceRequested e);
+
+        /**
+         * Handles a {@link ClearRequested}.
+         *
+         * @param e the event
+         * @return the visitor's answer
+         */
+        R visitClearRequested(ClearRequested e);
+    }
 
     /** An event that answers a command. */
     sealed interface Result extends Event {
@@ -72,6 +182,11 @@ public sealed interface Event {
          */
         public Started(Instant at) {
             this(at, Optional.empty());
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStarted(this);
         }
     }
 
@@ -143,6 +258,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(timer, "timer");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitTimerFired(this);
+        }
     }
 
     /**
@@ -159,6 +279,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitProbeCompleted(this);
         }
     }
 
@@ -179,6 +304,11 @@ public sealed interface Event {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(source, "source");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitVerdictReported(this);
+        }
     }
 
     /**
@@ -193,6 +323,11 @@ public sealed interface Event {
         public ActionCompleted {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitActionCompleted(this);
         }
     }
 
@@ -211,6 +346,11 @@ public sealed interface Event {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(state, "state");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitStateObserved(this);
+        }
     }
 
     /**
@@ -227,6 +367,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(result, "result");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitFenceCompleted(this);
         }
     }
 
@@ -245,6 +390,11 @@ public sealed interface Event {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(status, "status");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitReplicaObserved(this);
+        }
     }
 
     /**
@@ -260,6 +410,11 @@ public sealed interface Event {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(result, "result");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitLeaseAcquired(this);
+        }
     }
 
     /**
@@ -274,6 +429,11 @@ public sealed interface Event {
         public Observed {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(observation, "observation");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitObserved(this);
         }
     }
 
@@ -293,6 +453,11 @@ public sealed interface Event {
             Objects.requireNonNull(epoch, "epoch");
             Objects.requireNonNull(reason, "reason");
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitLeaseLost(this);
+        }
     }
 
     /**
@@ -306,6 +471,11 @@ public sealed interface Event {
         public SwitchoverRequested {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(target, "target");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitSwitchoverRequested(this);
         }
     }
 
@@ -328,6 +498,11 @@ public sealed interface Event {
                 throw new IllegalArgumentException("maintenance duration " + duration + " is negative");
             }
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitMaintenanceRequested(this);
+        }
     }
 
     /**
@@ -342,6 +517,11 @@ public sealed interface Event {
         public ClearRequested {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(forcePromote, "forcePromote");
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.visitClearRequested(this);
         }
     }
 }

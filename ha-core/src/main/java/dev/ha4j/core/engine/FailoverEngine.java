@@ -10,7 +10,6 @@ import dev.ha4j.core.Notification;
 import dev.ha4j.core.OpResult;
 import dev.ha4j.core.Outcome;
 import dev.ha4j.core.ProbeResult;
-import dev.ha4j.core.Reaction;
 import dev.ha4j.core.ReplicaRole;
 import dev.ha4j.core.ReplicaStatus;
 import dev.ha4j.core.RunState;
@@ -19,6 +18,7 @@ import dev.ha4j.core.config.Policy;
 import dev.ha4j.core.engine.Plan.Kind;
 import dev.ha4j.core.engine.Plan.Stage;
 import dev.ha4j.core.engine.Plan.Step;
+import dev.ha4j.core.engine.Reason.Code;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,11 +52,20 @@ import java.util.Optional;
  * budget and never return to a node whose service used up its restarts within the window unless the active
  * node is lost; standbys are checked at their own interval and one found unusable is tried last.
  *
+ * <p>How it is built, for a reader: {@link #apply} dispatches over the event types with an {@link Event.Visitor}
+ * (a new event does not compile until it is handled); health triage (grace, the service's own maintenance,
+ * failures in a row) is the pure {@link HealthTriage}, escalation (the failure table, {@code N} restarts in
+ * {@code W}, the failover budget) the pure {@link Escalation}; each phase change is one method with its clean-up
+ * ({@code becomeReconciling}, {@code becomePlanning}, {@code becomeRunning}, {@code becomeIdleUntilMaintenanceEnds},
+ * {@code block}); every reason is a {@link Reason}, a code with arguments rendered to the sentence of
+ * {@link Transition#reason()}.
+ *
  * <p>Immutable and thread-safe: an engine holds only its configuration, so one instance may serve many
  * threads, each with its own states.
  */
 public final class FailoverEngine {
     private static final List<Instant> NO_RESTARTS = List.of();
+    private static final List<Reason> NO_CHANGE = List.of(Reason.of(Code.NO_CHANGE));
     /**
      * How soon the first probe after a start (or restart) goes out; each further one that finds the service
      * not yet healthy waits twice as long, up to the probe interval, so that a quick start is seen quickly.
@@ -118,56 +127,121 @@ public final class FailoverEngine {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(event, "event");
         Ctx c = new Ctx(state.mut(), event.at());
-        if (event instanceof Event.TimerFired e) {
-            c.onTimer(e);
-        } else if (event instanceof Event.Result e) {
-            c.onAnswer(e);
-        } else if (event instanceof Event.VerdictReported e) {
-            c.onReportedVerdict(e);
-        } else if (event instanceof Event.Started e) {
-            c.onStarted(e.recovered());
-        } else if (event instanceof Event.LeaseLost e) {
-            c.onLeaseLost(e);
-        } else if (event instanceof Event.SwitchoverRequested e) {
-            c.onSwitchover(e.target());
-        } else if (event instanceof Event.MaintenanceRequested e) {
-            c.onMaintenance(e);
-        } else if (event instanceof Event.ClearRequested e) {
-            c.onClear(e.forcePromote());
-        } else {
-            throw new IllegalArgumentException("unknown event type " + event.getClass().getName());
-        }
-        return new Transition(c.m.freeze(), c.commands, c.reason());
+        event.accept(c);
+        List<Reason> reasons = c.reasons.isEmpty() ? NO_CHANGE : c.reasons;
+        return new Transition(c.m.freeze(), c.commands, Reason.join(reasons), reasons);
     }
 
-    /** The work of one {@link #apply} call: a mutable copy of the state and the commands and reasons so far. */
-    private final class Ctx {
+    /**
+     * The work of one {@link #apply} call: a mutable copy of the state and the commands and reasons so far. As an
+     * {@link Event.Visitor} it is the one dispatch over the event types: a new event does not compile until it
+     * is handled here.
+     */
+    private final class Ctx implements Event.Visitor<Void> {
         ClusterState.Mut m;
         final Instant now;
         final List<Command> commands = new ArrayList<>(4);
-        private String firstReason;
-        private StringBuilder reasons;
+        final List<Reason> reasons = new ArrayList<>(2);
 
         Ctx(ClusterState.Mut m, Instant now) {
             this.m = m;
             this.now = now;
         }
 
-        // ----------------------------------------------------------------- bookkeeping
+        // ----------------------------------------------------------------- dispatch
 
-        void why(String reason) {
-            if (firstReason == null) {
-                firstReason = reason;
-            } else {
-                if (reasons == null) {
-                    reasons = new StringBuilder(firstReason);
-                }
-                reasons.append("; ").append(reason);
-            }
+        @Override
+        public Void visitStarted(Event.Started e) {
+            onStarted(e.recovered());
+            return null;
         }
 
-        String reason() {
-            return reasons != null ? reasons.toString() : firstReason != null ? firstReason : "no change";
+        @Override
+        public Void visitTimerFired(Event.TimerFired e) {
+            onTimer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitProbeCompleted(Event.ProbeCompleted e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitVerdictReported(Event.VerdictReported e) {
+            onReportedVerdict(e);
+            return null;
+        }
+
+        @Override
+        public Void visitActionCompleted(Event.ActionCompleted e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitStateObserved(Event.StateObserved e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitFenceCompleted(Event.FenceCompleted e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitReplicaObserved(Event.ReplicaObserved e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseAcquired(Event.LeaseAcquired e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitObserved(Event.Observed e) {
+            onAnswer(e);
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseLost(Event.LeaseLost e) {
+            onLeaseLost(e);
+            return null;
+        }
+
+        @Override
+        public Void visitSwitchoverRequested(Event.SwitchoverRequested e) {
+            onSwitchover(e.target());
+            return null;
+        }
+
+        @Override
+        public Void visitMaintenanceRequested(Event.MaintenanceRequested e) {
+            onMaintenance(e);
+            return null;
+        }
+
+        @Override
+        public Void visitClearRequested(Event.ClearRequested e) {
+            onClear(e.forcePromote());
+            return null;
+        }
+
+        // ----------------------------------------------------------------- bookkeeping
+
+        void why(Reason reason) {
+            reasons.add(reason);
+        }
+
+        void why(Code code, Object... args) {
+            reasons.add(Reason.of(code, args));
         }
 
         long id() {
@@ -193,9 +267,12 @@ public final class FailoverEngine {
                 if (Commands.conflicts(cmd, o.command())) {
                     m.pendingId = 0;
                     m.waiting = true;
-                    why("waiting for " + o + " to answer before " + cmd.getClass().getSimpleName()
-                            + Commands.node(cmd).map(n -> " on " + n).orElse("")
-                            + ": one command at a time per node and kind");
+                    Optional<NodeId> on = Commands.node(cmd);
+                    if (on.isPresent()) {
+                        why(Code.WAITING_FOR_ON, o, cmd.getClass().getSimpleName(), on.get());
+                    } else {
+                        why(Code.WAITING_FOR, o, cmd.getClass().getSimpleName());
+                    }
                     return false;
                 }
             }
@@ -280,8 +357,7 @@ public final class FailoverEngine {
                     }
                 }
                 if (!m.strays.isEmpty()) {
-                    why("manager restarted: the journal has an unanswered start or promotion on " + m.strays.keySet()
-                            + ": they might be running and are made sure out before the service starts elsewhere");
+                    why(Code.RESTARTED_UNANSWERED, m.strays.keySet());
                 }
                 boolean maintenance = r.maintenanceUntil().isPresent() && r.maintenanceUntil().get().isAfter(now);
                 if (maintenance) {
@@ -293,35 +369,33 @@ public final class FailoverEngine {
                     emit(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
                 }
                 if (r.blockedReason().isPresent()) {
-                    m.phase = Phase.BLOCKED;
-                    m.blockedReason = r.blockedReason().get();
-                    why("manager restarted: the journal says the cluster is BLOCKED (" + m.blockedReason
-                            + "); staying blocked until an operator clears it"
-                            + (maintenance ? "; maintenance is on until " + m.maintenanceUntil : ""));
+                    enterBlocked(r.blockedReason().get());
+                    if (maintenance) {
+                        why(Code.RESTARTED_BLOCKED_IN_MAINTENANCE, m.blockedReason, m.maintenanceUntil);
+                    } else {
+                        why(Code.RESTARTED_BLOCKED, m.blockedReason);
+                    }
                     notifyOperator(Notification.Kind.BLOCKED, null, "still blocked after a manager restart: "
                             + m.blockedReason);
                     return;
                 }
                 if (maintenance) {
-                    why("manager restarted: the journal says maintenance is on until " + m.maintenanceUntil
-                            + "; observing the cluster when it ends");
+                    why(Code.RESTARTED_IN_MAINTENANCE, m.maintenanceUntil);
                     return;
                 }
             }
-            why("manager started: assuming nothing, observing the cluster");
+            why(Code.MANAGER_STARTED);
             reconcile();
         }
 
         void reconcile() {
-            m.phase = Phase.RECONCILING;
-            dropPlan();
-            stopProbing();
+            becomeReconciling();
             emitPending(new Command.Observe(id(), observeTimeout));
         }
 
         void onObserved(Event.Observed e) {
             if (e.commandId() != m.pendingId || m.phase != Phase.RECONCILING || m.plan != null) {
-                why("ignored observation " + e.commandId() + ": no longer waited for");
+                why(Code.IGNORED_OBSERVATION, e.commandId());
                 return;
             }
             m.pendingId = 0;
@@ -352,8 +426,7 @@ public final class FailoverEngine {
             }
             if (running.size() > 1) {
                 m.active = null;
-                block("the service runs on several nodes at once " + running
-                        + ": an operator must choose which one to keep");
+                block(Reason.of(Code.SEVERAL_RUNNING, running));
                 return;
             }
             if (running.size() == 1) {
@@ -361,8 +434,7 @@ public final class FailoverEngine {
                 m.active = a;
                 m.unstray(a);
                 m.role(a, NodeRole.ACTIVE);
-                why("observed the service running on " + a + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
-                        + ": adopting it");
+                why(Code.ADOPTING, a, unknown.isEmpty() ? Reason.NONE : Reason.of(Code.STATE_UNKNOWN_ON, unknown));
                 List<NodeId> secure = new ArrayList<>(unknown);
                 for (NodeId n : primaries) {
                     if (!n.equals(a) && !secure.contains(n)) {
@@ -372,8 +444,7 @@ public final class FailoverEngine {
                     }
                 }
                 if (secure.size() > unknown.size()) {
-                    why("replicas are also PRIMARY on " + secure.subList(unknown.size(), secure.size())
-                            + ": securing and demoting them");
+                    why(Code.ALSO_PRIMARY, secure.subList(unknown.size(), secure.size()));
                     notifyOperator(Notification.Kind.STRAY_SERVICE, secure.get(unknown.size()), "replicas are PRIMARY"
                             + " on " + primaries + " while the service runs on " + a + ": demoting the others");
                 }
@@ -383,8 +454,7 @@ public final class FailoverEngine {
             }
             if (primaries.size() > 1) {
                 m.active = null;
-                block("the replicas are PRIMARY on several nodes at once " + primaries + " and the service runs"
-                        + " nowhere: the data may have diverged; an operator must choose which copy to keep");
+                block(Reason.of(Code.SEVERAL_PRIMARIES, primaries));
                 return;
             }
             m.active = null;
@@ -412,8 +482,7 @@ public final class FailoverEngine {
                             .append(", replica ").append(o.replica(n).role()).append('/')
                             .append(o.replica(n).consistency());
                 }
-                block("no node can take the service (" + b + "): a candidate needs a confirmed-stopped service and"
-                        + " an up-to-date replica, or an operator's force");
+                block(Reason.of(Code.NO_CANDIDATE, b));
                 return;
             }
             List<NodeId> secure = new ArrayList<>(unknown);
@@ -426,10 +495,11 @@ public final class FailoverEngine {
                     secure.add(n);
                 }
             }
-            why("observed no running service" + (unknown.isEmpty() ? "" : ", state unknown on " + unknown)
-                    + (secure.size() > unknown.size() ? ", a primary or unreadable replica on "
-                            + secure.subList(unknown.size(), secure.size()) : "")
-                    + ": starting it on " + target);
+            why(Code.STARTING_FRESH, unknown.isEmpty() ? Reason.NONE : Reason.of(Code.STATE_UNKNOWN_ON, unknown),
+                    secure.size() > unknown.size()
+                            ? Reason.of(Code.PRIMARY_OR_UNREADABLE_ON, secure.subList(unknown.size(), secure.size()))
+                            : Reason.NONE,
+                    target);
             startPlan(Plan.of(Kind.START, target, secure, initialStage(false, false), false, false,
                     "no service running"));
         }
@@ -493,25 +563,25 @@ public final class FailoverEngine {
                 emit(new Command.CheckReplica(b, n, policy.replicaTimeout()));
                 m.check(b, true);
             }
-            why("checking the standbys " + standbys + ": reachable, the service not running, the replica usable");
+            why(Code.CHECKING_STANDBYS, standbys);
         }
 
         /** What a standby check found: a finding to secure, a standby that cannot take over, or one that can. */
         void onStandbyCheck(NodeId n, Event.Result e) {
             if (n.equals(m.active) || m.roles.get(n) == NodeRole.FENCED) {
-                why("standby check of " + n + ": " + describe(e) + " (no longer a standby)");
+                why(Code.STANDBY_CHECK_NO_LONGER, n, describe(e));
                 return;
             }
             if (e instanceof Event.StateObserved so) {
                 switch (so.state()) {
                     case RUNNING -> {
                         m.stray(n, m.nextId);
-                        why("standby check: the service runs on " + n + ", which should be a standby: a finding");
+                        why(Code.STANDBY_RUNS, n);
                         secureStrays();
                     }
                     case UNKNOWN -> standbyUsable(n, "unreachable: its service state cannot be read");
                     default -> {
-                        why("standby check: the service is " + so.state() + " on " + n);
+                        why(Code.STANDBY_SERVICE, so.state(), n);
                         if (m.unusable.getOrDefault(n, "").startsWith("unreachable")) {
                             standbyUsable(n, null);
                         }
@@ -521,12 +591,12 @@ public final class FailoverEngine {
                 ReplicaStatus r = ro.status();
                 if (r.role() == ReplicaRole.PRIMARY) {
                     m.stray(n, m.nextId);
-                    why("standby check: the replica on " + n + " is PRIMARY, which no standby's may be: a finding");
+                    why(Code.STANDBY_PRIMARY, n);
                     secureStrays();
                 } else if (!r.isUpToDate()) {
                     standbyUsable(n, "its replica is " + r);
                 } else {
-                    why("standby check: the replica on " + n + " is " + r);
+                    why(Code.STANDBY_REPLICA, n, r);
                     if (m.unusable.getOrDefault(n, "").startsWith("its replica")) {
                         standbyUsable(n, null);
                     }
@@ -536,14 +606,18 @@ public final class FailoverEngine {
 
         void standbyUsable(NodeId n, String problem) {
             if (!m.unusable(n, problem)) {
-                why("standby check of " + n + (problem == null ? ": usable" : ": still not usable (" + problem + ")"));
+                if (problem == null) {
+                    why(Code.STANDBY_STILL_USABLE, n);
+                } else {
+                    why(Code.STANDBY_STILL_UNUSABLE, n, problem);
+                }
                 return;
             }
             if (problem == null) {
-                why("standby " + n + " can take over again");
+                why(Code.STANDBY_USABLE_AGAIN, n);
                 notifyOperator(Notification.Kind.STANDBY_HEALTHY, n, "standby " + n + " can take over again");
             } else {
-                why("standby " + n + " cannot take over: " + problem);
+                why(Code.STANDBY_UNUSABLE, n, problem);
                 notifyOperator(Notification.Kind.STANDBY_UNHEALTHY, n, "standby " + n + " cannot take over: "
                         + problem + "; it is no failover target until a check finds it usable");
             }
@@ -553,52 +627,52 @@ public final class FailoverEngine {
             switch (e.timer()) {
                 case PROBE -> {
                     if (e.commandId() != m.probeTimerId) {
-                        why("ignored a replaced probe timer");
+                        why(Code.IGNORED_PROBE_TIMER);
                         return;
                     }
                     m.probeTimerId = 0;
                     if (!probing()) {
-                        why("probe not needed in phase " + m.phase);
+                        why(Code.PROBE_NOT_NEEDED, m.phase);
                         return;
                     }
                     long id = id();
                     m.probeId = id;
                     Duration timeout = m.firstProbe ? policy.firstProbeTimeout() : policy.probeTimeout();
                     emit(new Command.Probe(id, m.active, timeout));
-                    why("probing " + m.active);
+                    why(Code.PROBING, m.active);
                 }
                 case FENCE_DELAY -> {
                     Plan p = m.plan;
                     if (e.commandId() != m.fenceTimerId || p == null || p.stage() != Stage.FENCE_DELAY
                             || p.current() != Step.SECURE) {
-                        why("ignored a stale fencing delay");
+                        why(Code.IGNORED_FENCE_DELAY);
                         return;
                     }
                     m.fenceTimerId = 0;
                     m.pendingId = 0;
                     m.plan = p.withStage(Stage.FENCE, 0);
-                    why("fencing delay for " + p.secureQueue().get(0) + " has passed");
+                    why(Code.FENCE_DELAY_PASSED, p.secureQueue().get(0));
                     run();
                 }
                 case STANDBY_CHECK -> {
                     if (e.commandId() != m.standbyTimerId) {
-                        why("ignored a replaced standby check timer");
+                        why(Code.IGNORED_STANDBY_TIMER);
                         return;
                     }
                     m.standbyTimerId = 0;
                     if (m.phase == Phase.RUNNING && m.plan == null && m.maintenanceUntil == null) {
                         checkStandbys();
                     } else {
-                        why("standby check not needed in phase " + m.phase);
+                        why(Code.STANDBY_CHECK_NOT_NEEDED, m.phase);
                     }
                     ensureStandbyChecks();
                 }
                 case MAINTENANCE_END -> {
                     if (e.commandId() != m.maintenanceTimerId || m.maintenanceUntil == null) {
-                        why("ignored a stale maintenance timer");
+                        why(Code.IGNORED_MAINTENANCE_TIMER);
                         return;
                     }
-                    endMaintenance("maintenance ran out at its limit");
+                    endMaintenance(Reason.of(Code.MAINTENANCE_RAN_OUT));
                 }
                 default -> throw new IllegalStateException("unknown timer " + e.timer());
             }
@@ -606,7 +680,7 @@ public final class FailoverEngine {
 
         void onProbe(Event.ProbeCompleted e) {
             if (e.commandId() != m.probeId) {
-                why("ignored a result of probe " + e.commandId() + ": no longer waited for");
+                why(Code.IGNORED_PROBE_RESULT, e.commandId());
                 return;
             }
             m.probeId = 0;
@@ -621,7 +695,7 @@ public final class FailoverEngine {
 
         void onReportedVerdict(Event.VerdictReported e) {
             if (!e.node().equals(m.active) || !probing()) {
-                why("ignored a verdict from " + e.source() + " about " + e.node() + ": not the watched active node");
+                why(Code.IGNORED_VERDICT, e.source(), e.node());
                 return;
             }
             verdict(e.node(), e.result(), e.source());
@@ -631,116 +705,53 @@ public final class FailoverEngine {
             m.lastVerdict = r;
             m.lastVerdictAt = now;
             if (m.maintenanceUntil != null) {
-                why(source + " of " + node + ": " + r + "; maintenance is on: recorded, no action");
+                why(Code.VERDICT_IN_MAINTENANCE, source, node, r);
                 return;
             }
-            switch (r.status()) {
-                case HEALTHY, FIRST_RUN -> {
-                    why(source + " of " + node + ": " + r.status()
-                            + (m.failuresInRow > 0 ? " again after " + m.failuresInRow + " bad probe(s)" : ""));
-                    m.failuresInRow = 0;
-                    m.serviceMaintenanceSince = null;
-                    m.startingSince = null;
-                    m.graceDeadline = null;
+            HealthTriage.Triage t = HealthTriage.triage(policy, now, new HealthTriage.Health(m.failuresInRow,
+                    m.lastFailure, m.startingSince, m.graceDeadline, m.serviceMaintenanceSince), node, r, source);
+            HealthTriage.Health h = t.health();
+            m.failuresInRow = h.failuresInRow();
+            m.lastFailure = h.lastFailure();
+            m.startingSince = h.startingSince();
+            m.graceDeadline = h.graceDeadline();
+            m.serviceMaintenanceSince = h.serviceMaintenanceSince();
+            why(t.reason());
+            switch (t.outcome()) {
+                case HEALTHY -> {
                     if (m.plan != null && m.plan.current() == Step.WAIT_HEALTHY) {
                         m.plan = m.plan.next();
                         run();
                     }
                 }
-                case STARTING -> {
-                    if (m.graceDeadline == null) {
-                        m.startingSince = now;
-                        m.graceDeadline = now.plus(policy.startupGrace());
-                    }
-                    if (!now.isAfter(m.graceDeadline)) {
-                        why(source + " of " + node + ": STARTING, within start-up grace until " + m.graceDeadline);
-                    } else {
-                        failure(FailureKind.START_TIMEOUT, "still STARTING after the start-up grace of "
-                                + policy.startupGrace(), source, node);
-                    }
+                case CONFIRMED -> confirmedFailure(t.kind(), t.detail());
+                case NO_ACTION -> {
                 }
-                case STOPPING -> failure(FailureKind.CRASHED, "the service is stopping by itself", source, node);
-                case MAINTENANCE -> {
-                    if (m.serviceMaintenanceSince == null) {
-                        m.serviceMaintenanceSince = now;
-                    }
-                    Instant limit = m.serviceMaintenanceSince.plus(policy.maxMaintenance());
-                    if (now.isAfter(limit)) {
-                        failure(FailureKind.MAINTENANCE_TOO_LONG, "in MAINTENANCE since " + m.serviceMaintenanceSince
-                                + ", beyond the limit of " + policy.maxMaintenance(), source, node);
-                    } else {
-                        why(source + " of " + node + ": service reports MAINTENANCE since "
-                                + m.serviceMaintenanceSince + ": no action until " + limit);
-                    }
-                }
-                case FAILED, UNREACHABLE -> failure(r.failure().orElseThrow(), r.detail(), source, node);
-                default -> throw new IllegalStateException("unknown status " + r.status());
+                default -> throw new IllegalStateException("unknown outcome " + t.outcome());
             }
         }
 
-        void failure(FailureKind kind, String detail, String source, NodeId node) {
-            Reaction reaction = policy.reactionTo(kind);
-            String what = source + " of " + node + ": " + kind + (detail.isEmpty() ? "" : " (" + detail + ")");
-            if (reaction == Reaction.IGNORE) {
-                why(what + " -> no action: " + kind + " is IGNORE in the failure table"
-                        + (kind == FailureKind.DATABASE_DOWN || kind == FailureKind.DATABASE_CONNECTION_LOST
-                                ? " (database trouble: a standby would not help)" : ""));
-                return;
-            }
-            if (kind != FailureKind.START_FAILED && m.graceDeadline != null && !now.isAfter(m.graceDeadline)) {
-                why(what + " -> not counted: within start-up grace until " + m.graceDeadline);
-                return;
-            }
-            m.failuresInRow++;
-            m.lastFailure = kind;
-            if (m.failuresInRow < policy.failuresBeforeAction()) {
-                why(what + " -> bad probe " + m.failuresInRow + " of " + policy.failuresBeforeAction()
-                        + " in a row before acting");
-                return;
-            }
-            why(what + " -> failure confirmed after " + m.failuresInRow + " in a row");
-            m.failuresInRow = 0;
-            confirmedFailure(kind, detail);
-        }
-
+        /** The escalation of a confirmed failure ({@link Escalation}), unless a plan other than a restart runs. */
         void confirmedFailure(FailureKind kind, String detail) {
-            Reaction reaction = policy.reactionTo(kind);
-            String cause = kind + (detail.isEmpty() ? "" : " (" + detail + ")");
+            Escalation.Decision d = Escalation.decide(policy, now, kind, detail, m.restarts);
             m.lastFailure = kind;
             if (m.plan != null && m.plan.kind() != Kind.RESTART) {
-                block("the service on " + m.plan.target() + " did not become healthy during " + m.plan.kind()
-                        + ": " + cause);
+                block(Reason.of(Code.NOT_HEALTHY_DURING_PLAN, m.plan.target(), m.plan.kind(), d.cause()));
                 return;
             }
-            switch (reaction) {
-                case BLOCK -> block(cause + " on " + m.active + ": a standby would fail too, manual intervention needed");
-                case RESTART -> {
-                    List<Instant> recent = recentRestarts();
-                    if (recent.size() < policy.restartLimit()) {
-                        restart(cause, recent);
-                    } else {
-                        // The service used up its restarts here: within the window no failover comes back.
-                        m.exhausted(m.active, now);
-                        failover(cause + "; restart limit reached: " + recent.size() + " restart(s) within "
-                                + policy.restartWindow(), false, true);
-                    }
+            switch (d.action()) {
+                case BLOCK -> block(Reason.of(Code.FAILURE_BLOCKS, d.cause(), m.active));
+                case RESTART -> restart(d.cause(), d.recentRestarts());
+                case FAILOVER_RESTARTS_SPENT -> {
+                    // The service used up its restarts here: within the window no failover comes back.
+                    m.exhausted(m.active, now);
+                    failover(d.failoverCause(), false, true);
                 }
-                case FAILOVER -> failover(cause, false, false);
-                case FENCE_AND_FAILOVER -> failover(cause, true, false);
-                case IGNORE -> why("no action for " + cause);
-                default -> throw new IllegalStateException("unknown reaction " + reaction);
+                case FAILOVER -> failover(d.cause(), false, false);
+                case FENCE_AND_FAILOVER -> failover(d.cause(), true, false);
+                case IGNORE -> why(Code.NO_ACTION_FOR, d.cause());
+                default -> throw new IllegalStateException("unknown action " + d.action());
             }
-        }
-
-        List<Instant> recentRestarts() {
-            Instant horizon = now.minus(policy.restartWindow());
-            List<Instant> recent = new ArrayList<>(m.restarts.size() + 1);
-            for (Instant t : m.restarts) {
-                if (t.isAfter(horizon)) {
-                    recent.add(t);
-                }
-            }
-            return recent;
         }
 
         // ----------------------------------------------------------------- reactions
@@ -749,8 +760,7 @@ public final class FailoverEngine {
             NodeId a = m.active;
             recent.add(now);
             m.restarts = List.copyOf(recent);
-            why("restarting " + a + " in place (restart " + recent.size() + " of " + policy.restartLimit()
-                    + " within " + policy.restartWindow() + ")");
+            why(Code.RESTARTING, a, recent.size(), policy.restartLimit(), policy.restartWindow());
             notifyOperator(Notification.Kind.RESTARTED, a, "restarting the service on " + a + " (restart "
                     + recent.size() + " of " + policy.restartLimit() + " within " + policy.restartWindow() + "): "
                     + cause);
@@ -767,18 +777,11 @@ public final class FailoverEngine {
          */
         void failover(String cause, boolean fenceFirst, boolean serviceFailure) {
             NodeId old = m.active;
-            List<Instant> recent = new ArrayList<>();
-            Instant horizon = now.minus(policy.failoverWindow());
-            for (Instant t : m.failovers) {
-                if (t.isAfter(horizon)) {
-                    recent.add(t);
-                }
-            }
-            if (recent.size() >= policy.maxFailovers()) {
+            List<Instant> recent = Escalation.within(m.failovers, now, policy.failoverWindow());
+            if (Escalation.failoverBudgetSpent(policy, recent)) {
                 m.failovers = List.copyOf(recent);
-                block("failover needed (" + cause + ") but " + recent.size() + " failover(s) already happened within "
-                        + policy.failoverWindow() + " (the budget is " + policy.maxFailovers() + "): the service fails"
-                        + " wherever it runs; leaving " + (old == null ? "the cluster" : old) + " as it is");
+                block(Reason.of(Code.FAILOVER_BUDGET_SPENT, cause, recent.size(), policy.failoverWindow(),
+                        policy.maxFailovers(), old == null ? Reason.of(Code.THE_CLUSTER) : old));
                 return;
             }
             NodeId target = null;
@@ -801,18 +804,15 @@ public final class FailoverEngine {
                 }
             }
             if (target == null) {
-                String why = !spent.isEmpty() ? "the service also used up its restarts on " + spent + " within "
-                        + policy.restartWindow() + ": a standby would fail too"
-                        : "no standby is usable: " + standbyReport(old);
-                block("failover needed (" + cause + ") but " + why + "; leaving " + (old == null ? "the cluster" : old)
-                        + " as it is");
+                Reason why = !spent.isEmpty() ? Reason.of(Code.RESTARTS_SPENT_EVERYWHERE, spent, policy.restartWindow())
+                        : Reason.of(Code.NO_USABLE_STANDBY, standbyReport(old));
+                block(Reason.of(Code.FAILOVER_NO_TARGET, cause, why, old == null ? Reason.of(Code.THE_CLUSTER) : old));
                 return;
             }
             recent.add(now);
             m.failovers = List.copyOf(recent);
-            why("failing over from " + old + " to " + target + (fenceFirst ? ", fencing " + old + " first" : "")
-                    + " (failover " + recent.size() + " of " + policy.maxFailovers() + " within "
-                    + policy.failoverWindow() + ")");
+            why(Code.FAILING_OVER, old, target, fenceFirst ? Reason.of(Code.FENCING_FIRST, old) : Reason.NONE,
+                    recent.size(), policy.maxFailovers(), policy.failoverWindow());
             notifyOperator(Notification.Kind.FAILOVER_STARTED, old, "failing over from " + old + " to " + target
                     + ": " + cause);
             Plan p = Plan.of(Kind.FAILOVER, target, old == null ? List.of() : List.of(old),
@@ -867,13 +867,53 @@ public final class FailoverEngine {
             return null;
         }
 
-        void block(String reason) {
+        // ----------------------------------------------------------------- phase changes, each with its clean-up
+
+        /** Observing the cluster afresh: no plan, no probing, nothing assumed. */
+        void becomeReconciling() {
+            m.phase = Phase.RECONCILING;
+            dropPlan();
+            stopProbing();
+        }
+
+        /**
+         * Hands off while operator maintenance is on: the plan in progress is abandoned (its commands stay
+         * outstanding) and the cluster is observed again when maintenance ends.
+         */
+        void becomeIdleUntilMaintenanceEnds() {
+            dropPlan();
+            m.phase = Phase.RECONCILING;
+        }
+
+        /** Running a plan: the phase is its kind's, the active node is not probed until the plan waits for health. */
+        void becomePlanning(Plan p) {
+            dropPlan();
+            m.plan = p;
+            m.phase = p.kind().phase();
+            stopProbing();
+        }
+
+        /** The service runs, with no plan in progress (a plan finished, or was given up for another reaction). */
+        void becomeRunning() {
+            m.plan = null;
+            m.pendingId = 0;
+            m.phase = Phase.RUNNING;
+        }
+
+        /** BLOCKED until an operator clears it, and the operator is told why. */
+        void block(Reason cause) {
+            String reason = cause.text();
+            enterBlocked(reason);
+            why(Code.BLOCKED, cause);
+            notifyOperator(Notification.Kind.BLOCKED, m.active, reason);
+        }
+
+        /** BLOCKED: no plan, no probing, nothing started, stopped or moved until an operator clears it. */
+        void enterBlocked(String reason) {
             m.phase = Phase.BLOCKED;
             m.blockedReason = reason;
             dropPlan();
             stopProbing();
-            why("BLOCKED: " + reason);
-            notifyOperator(Notification.Kind.BLOCKED, m.active, reason);
         }
 
         // ----------------------------------------------------------------- plans
@@ -883,10 +923,7 @@ public final class FailoverEngine {
         }
 
         void startPlan(Plan p) {
-            dropPlan();
-            m.plan = p;
-            m.phase = p.kind().phase();
-            stopProbing();
+            becomePlanning(p);
             run();
         }
 
@@ -939,9 +976,8 @@ public final class FailoverEngine {
                         List<NodeId> loose = loose(p.target());
                         loose.removeAll(p.secureQueue());
                         if (!loose.isEmpty()) {
-                            why("before " + (step == Step.PROMOTE ? "promoting" : "starting") + " on " + p.target()
-                                    + ": " + loose + " might be running the service (a start or promotion answered"
-                                    + " late or not at all): making sure they are out first");
+                            why(step == Step.PROMOTE ? Code.SECURE_BEFORE_PROMOTING : Code.SECURE_BEFORE_STARTING,
+                                    p.target(), loose);
                             m.plan = p.secureFirst(loose, Stage.STOP);
                             continue;
                         }
@@ -950,8 +986,7 @@ public final class FailoverEngine {
                             return;
                         }
                         if (p.force() && !forced(p.target())) {
-                            block("the operator's force to promote the stale replica on " + p.target()
-                                    + " was withdrawn or expired before the promotion");
+                            block(Reason.of(Code.FORCE_WITHDRAWN, p.target()));
                             return;
                         }
                         emitPending(new Command.Promote(id(), p.target(), epoch(), p.force(), policy.replicaTimeout()));
@@ -987,12 +1022,12 @@ public final class FailoverEngine {
          * Evidence that {@code x} may still hold a primary replica (a demotion or outdating that failed) is never
          * built on: fence {@code x} before going on, or block when no fencing level is configured.
          */
-        void fenceBeforeGoingOn(Plan p, NodeId x, String evidence) {
+        void fenceBeforeGoingOn(Plan p, NodeId x, Reason evidence) {
             if (policy.fencingLevels().isEmpty()) {
-                block(evidence + ": " + x + " may still hold a primary replica and no fencing level is configured");
+                block(Reason.of(Code.MAY_BE_PRIMARY_NO_FENCING, evidence, x));
                 return;
             }
-            why(evidence + ": " + x + " may still hold a primary replica; fencing it before going on");
+            why(Code.MAY_BE_PRIMARY_FENCING, evidence, x);
             m.plan = p.secureFirst(List.of(x), Stage.FENCE_DELAY);
             run();
         }
@@ -1022,7 +1057,7 @@ public final class FailoverEngine {
                         emitPending(new Command.ConfirmStopped(id(), x, policy.confirmTimeout()));
                 case FENCE_DELAY -> {
                     if (policy.fencingLevels().isEmpty()) {
-                        block(x + " is not confirmed stopped and no fencing level is configured: not taking over");
+                        block(Reason.of(Code.NO_FENCING_LEVEL, x));
                         return true;
                     }
                     Duration delay = policy.fencingDelay(x);
@@ -1034,7 +1069,7 @@ public final class FailoverEngine {
                     m.fenceTimerId = id;
                     m.pendingId = 0;
                     emit(new Command.ArmTimer(id, Timer.FENCE_DELAY, now.plus(delay)));
-                    why("waiting the fencing delay of " + delay + " before fencing " + x);
+                    why(Code.WAITING_FENCE_DELAY, delay, x);
                 }
                 case FENCE -> emitPending(new Command.Fence(id(), x, policy.fencingLevels().get(p.subIndex()),
                         policy.fenceTimeout()));
@@ -1055,44 +1090,38 @@ public final class FailoverEngine {
 
         void finishPlan() {
             Plan p = m.plan;
-            m.plan = null;
-            m.pendingId = 0;
+            if (p.kind() == Kind.RELINQUISH) {
+                why(Code.RELINQUISHED);
+                reconcile();
+                return;
+            }
+            becomeRunning();
             switch (p.kind()) {
                 case START, ADOPT -> {
-                    m.phase = Phase.RUNNING;
-                    why("service runs on " + p.target() + " under " + epoch());
+                    why(Code.SERVICE_RUNS, p.target(), epoch());
                     notifyOperator(Notification.Kind.SERVICE_STARTED, p.target(), (p.kind() == Kind.ADOPT
                             ? "adopted the running service on " : "started the service on ") + p.target()
                             + " under " + epoch());
                 }
                 case RESTART -> {
-                    m.phase = Phase.RUNNING;
-                    why("restart of " + p.target() + " completed: healthy again");
+                    why(Code.RESTART_COMPLETED, p.target());
                 }
                 case FAILOVER -> {
-                    m.phase = Phase.RUNNING;
                     m.restarts = NO_RESTARTS;
-                    why("failover to " + p.target() + " completed under " + epoch());
+                    why(Code.FAILOVER_COMPLETED, p.target(), epoch());
                     notifyOperator(Notification.Kind.FAILOVER_COMPLETED, p.target(), "failover to " + p.target()
                             + " completed under " + epoch() + " (cause: " + p.cause() + ")");
                 }
                 case SWITCHOVER -> {
-                    m.phase = Phase.RUNNING;
                     m.restarts = NO_RESTARTS;
-                    why("switchover to " + p.target() + " completed under " + epoch());
+                    why(Code.SWITCHOVER_COMPLETED, p.target(), epoch());
                     notifyOperator(Notification.Kind.SWITCHOVER_COMPLETED, p.target(), "switchover to "
                             + p.target() + " completed under " + epoch());
                 }
-                case RELINQUISH -> {
-                    why("service stopped after the lease was lost: observing the cluster");
-                    reconcile();
-                    return;
-                }
                 case SECURE_STRAY -> {
-                    m.phase = Phase.RUNNING;
-                    why("made sure the service runs only on " + p.target() + " again");
+                    why(Code.STRAY_SECURED, p.target());
                 }
-                default -> throw new IllegalStateException("unknown plan " + p.kind());
+                default -> throw new IllegalStateException("plan " + p.kind() + " does not end running");
             }
             for (NodeId n : config.nodes()) {
                 if (!n.equals(m.active) && m.roles.get(n) == NodeRole.STOPPED) {
@@ -1118,7 +1147,7 @@ public final class FailoverEngine {
             if (loose.isEmpty()) {
                 return false;
             }
-            why(loose + " might be running the service besides " + m.active + ": making sure they are out");
+            why(Code.STRAYS_FOUND, loose, m.active);
             notifyOperator(Notification.Kind.STRAY_SERVICE, loose.get(0), "the service might be running on " + loose
                     + " besides the active " + m.active + ": stopping and confirming it, or fencing it");
             startPlan(Plan.of(Kind.SECURE_STRAY, m.active, loose, Stage.STOP, false, false, "stray service"));
@@ -1133,13 +1162,11 @@ public final class FailoverEngine {
         void onAnswer(Event.Result e) {
             Outstanding o = m.find(e.commandId());
             if (o == null) {
-                why("ignored " + e.getClass().getSimpleName() + " for command " + e.commandId()
-                        + ": no such command is outstanding (answered already, or sent by an earlier run)");
+                why(Code.IGNORED_UNKNOWN_ANSWER, e.getClass().getSimpleName(), e.commandId());
                 return;
             }
             if (!Commands.answers(o.command(), e)) {
-                why("ignored " + e.getClass().getSimpleName() + " for command " + e.commandId() + ": it does not"
-                        + " answer " + o + " (wrong type or node); still waiting for the real answer");
+                why(Code.IGNORED_WRONG_ANSWER, e.getClass().getSimpleName(), e.commandId(), o);
                 return;
             }
             m.take(e.commandId());
@@ -1164,26 +1191,25 @@ public final class FailoverEngine {
         /** An answer to a command whose plan was abandoned (maintenance, lease loss, clear, a block, a restart). */
         void onLateAnswer(Outstanding o, Event.Result e) {
             Command c = o.command();
-            String late = c.getClass().getSimpleName() + " #" + c.id() + " answered after its plan was abandoned";
+            Reason late = Reason.of(Code.LATE, c.getClass().getSimpleName(), c.id());
             if (c instanceof Command.StartService || c instanceof Command.Promote) {
                 NodeId n = Commands.node(c).orElseThrow();
                 String result = ((Event.ActionCompleted) e).result().toString();
                 if (m.roles.get(n) == NodeRole.FENCED) {
-                    why(late + " (" + result + "); " + n + " has been fenced since: it is off");
+                    why(Code.LATE_FENCED, late, result, n);
                     return;
                 }
                 if (n.equals(m.active) && m.phase != Phase.RECONCILING) {
-                    why(late + " (" + result + ") on the active node " + n + ": it is watched");
+                    why(Code.LATE_ON_ACTIVE, late, result, n);
                     return;
                 }
                 // Only an observation or confirmation sent from now on can settle whether it runs.
                 m.stray(n, m.nextId);
-                why(late + " (" + result + "): " + n + " might be running the service"
-                        + (c instanceof Command.Promote ? " on a primary replica" : "")
-                        + "; it must be confirmed stopped or fenced before the service starts anywhere else");
+                why(Code.LATE_MIGHT_RUN, late, result, n,
+                        c instanceof Command.Promote ? Reason.of(Code.ON_A_PRIMARY_REPLICA) : Reason.NONE);
                 if (!secureStrays() && m.phase == Phase.BLOCKED) {
                     notifyOperator(Notification.Kind.STRAY_SERVICE, n, "the service might be running on " + n
-                            + " (" + late + "); the cluster is BLOCKED: check " + n + " before clearing");
+                            + " (" + late.text() + "); the cluster is BLOCKED: check " + n + " before clearing");
                 }
                 return;
             }
@@ -1191,7 +1217,7 @@ public final class FailoverEngine {
                 NodeId n = f.node();
                 m.role(n, NodeRole.FENCED);
                 m.unstray(n);
-                why(late + ": " + n + " is verified off");
+                why(Code.LATE_FENCE_OFF, late, n);
                 return;
             }
             if (c instanceof Command.AcquireLease && e instanceof Event.LeaseAcquired l && l.result().isGranted()) {
@@ -1199,25 +1225,14 @@ public final class FailoverEngine {
                 if (lease.epoch().isAfter(m.highestEpoch)) {
                     m.highestEpoch = lease.epoch();
                 }
-                why(late + ": " + lease + " is not used; no later lease may reuse its epoch");
+                why(Code.LATE_LEASE, late, lease);
                 return;
             }
-            why(late + ": " + describe(e));
+            why(Code.LATE_OTHER, late, describe(e));
         }
 
         String describe(Event.Result e) {
-            if (e instanceof Event.ActionCompleted a) {
-                return a.result().toString();
-            } else if (e instanceof Event.StateObserved so) {
-                return so.node() + " " + so.state();
-            } else if (e instanceof Event.FenceCompleted f) {
-                return f.result().toString();
-            } else if (e instanceof Event.ReplicaObserved r) {
-                return "replica on " + r.node() + " is " + r.status();
-            } else if (e instanceof Event.LeaseAcquired l) {
-                return l.result().outcome() + " " + l.result().detail();
-            }
-            return "recorded";
+            return Commands.describe(e);
         }
 
         void onPlanResult(Event.Result e) {
@@ -1229,39 +1244,34 @@ public final class FailoverEngine {
                 case PRECHECK_REPLICA, CHECK_REPLICA -> {
                     ReplicaStatus r = ((Event.ReplicaObserved) e).status();
                     if (r.isUpToDate()) {
-                        why("replica on " + p.target() + " is " + r);
+                        why(Code.REPLICA_IS, p.target(), r);
                         m.plan = p.next();
                     } else if (forced(p.target())) {
-                        why("replica on " + p.target() + " is " + r + ": promoting it anyway, forced by an operator");
+                        why(Code.REPLICA_FORCED, p.target(), r);
                         m.plan = p.next().withForce(true);
                     } else if (step == Step.PRECHECK_REPLICA && p.kind() == Kind.FAILOVER) {
                         NodeId next = nextCandidate(p);
                         standbyUsable(p.target(), "its replica is " + r);
                         if (next != null) {
-                            why("the replica on " + p.target() + " is " + r + ": checking " + next + " instead, before"
-                                    + " touching " + m.active);
+                            why(Code.CHECKING_NEXT_CANDIDATE, p.target(), r, next, m.active);
                             m.plan = p.retarget(next, Step.PRECHECK_REPLICA);
                         } else {
-                            block("failover needed (" + p.cause() + ") but no standby is usable (the replica on "
-                                    + p.target() + " is " + r + "); leaving " + m.active + " as it is");
+                            block(Reason.of(Code.NO_CANDIDATE_REPLICA, p.cause(), p.target(), r, m.active));
                             return;
                         }
                     } else if (step == Step.PRECHECK_REPLICA) {
-                        m.plan = null;
-                        m.phase = Phase.RUNNING;
-                        why("switchover to " + p.target() + " refused: its replica is " + r);
+                        becomeRunning();
+                        why(Code.SWITCHOVER_REFUSED_REPLICA, p.target(), r);
                         notifyOperator(Notification.Kind.SWITCHOVER_REFUSED, p.target(), "switchover refused: the"
                                 + " replica on " + p.target() + " is " + r + ", not up to date");
                         ensureProbing();
                         return;
                     } else if (p.kind() == Kind.FAILOVER && nextCandidate(p) != null) {
                         NodeId next = nextCandidate(p);
-                        why("the replica on " + p.target() + " is " + r + ": passing over it, failing over to " + next
-                                + " instead");
+                        why(Code.PASSING_OVER, p.target(), r, next);
                         m.plan = p.retarget(next, Step.ACQUIRE_LEASE);
                     } else {
-                        block("the replica on " + p.target() + " is " + r + ": a replica that is not up to date is"
-                                + " promoted only by an operator's force");
+                        block(Reason.of(Code.STALE_REPLICA, p.target(), r));
                         return;
                     }
                     run();
@@ -1270,41 +1280,39 @@ public final class FailoverEngine {
                     OpResult r = ((Event.ActionCompleted) e).result();
                     NodeId x = demotable(p);
                     if (!r.isOk()) {
-                        fenceBeforeGoingOn(p, x, "demoting the replicas on " + x + " failed (" + r + ")");
+                        fenceBeforeGoingOn(p, x, Reason.of(Code.DEMOTE_FAILED, x, r));
                         return;
                     }
-                    why("replicas on " + x + " demoted: " + r);
+                    why(Code.DEMOTED, x, r);
                     m.plan = p.withDemoted(x);
                     run();
                 }
                 case ACQUIRE_LEASE -> {
                     LeaseResult r = ((Event.LeaseAcquired) e).result();
                     if (!r.isGranted()) {
-                        block("the lease for " + p.target() + " was not granted: " + r.outcome() + " " + r.detail()
-                                + r.lease().map(l -> " (held by " + l + ")").orElse(""));
+                        block(Reason.of(Code.LEASE_NOT_GRANTED, p.target(), r.outcome(), r.detail(),
+                                r.lease().map(l -> Reason.of(Code.HELD_BY, l)).orElse(Reason.NONE)));
                         return;
                     }
                     Lease l = r.lease().orElseThrow();
                     if (!l.holder().equals(p.target())) {
-                        block("the coordinator granted the lease to " + l.holder() + " instead of " + p.target());
+                        block(Reason.of(Code.LEASE_WRONG_HOLDER, l.holder(), p.target()));
                         return;
                     }
                     if (!l.epoch().isAfter(m.highestEpoch)) {
-                        block("the coordinator granted " + l.epoch() + ", not newer than " + m.highestEpoch
-                                + ": refusing to act under a reused epoch");
+                        block(Reason.of(Code.LEASE_EPOCH_REUSED, l.epoch(), m.highestEpoch));
                         return;
                     }
                     if (!l.epoch().isAfter(m.lostEpoch)) {
                         // The coordinator said this lease was gone before its grant reached us: never use it.
                         m.highestEpoch = l.epoch();
-                        why("lease " + l + " was reported lost before its grant arrived: not using it; "
-                                + p.kind() + " plan abandoned, observing the cluster again");
+                        why(Code.LEASE_GRANT_ALREADY_LOST, l, p.kind());
                         reconcile();
                         return;
                     }
                     m.lease = l;
                     m.highestEpoch = l.epoch();
-                    why("lease granted: " + l);
+                    why(Code.LEASE_GRANTED, l);
                     m.plan = p.next();
                     run();
                 }
@@ -1312,27 +1320,26 @@ public final class FailoverEngine {
                     OpResult r = ((Event.ActionCompleted) e).result();
                     NodeId peer = firstOtherSecured(p, p.subIndex());
                     if (!r.isOk() && m.roles.get(peer) != NodeRole.FENCED && !p.demoted().contains(peer)) {
-                        fenceBeforeGoingOn(p, peer, "outdating the replica on " + peer + " failed (" + r + ")");
+                        fenceBeforeGoingOn(p, peer, Reason.of(Code.OUTDATE_FAILED, peer, r));
                         return;
                     }
-                    why("outdating the replica on " + peer + ": " + r
-                            + (r.isOk() ? "" : " (it is " + (m.roles.get(peer) == NodeRole.FENCED ? "fenced"
-                                    : "demoted") + "; continuing)"));
+                    why(r.isOk() ? Code.OUTDATED : m.roles.get(peer) == NodeRole.FENCED ? Code.OUTDATE_FAILED_FENCED
+                            : Code.OUTDATE_FAILED_DEMOTED, peer, r);
                     m.plan = p.withSubIndex(p.subIndex() + 1);
                     run();
                 }
                 case PROMOTE -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
                     if (!r.isOk()) {
-                        block("promoting the replicas on " + p.target() + " failed: " + r);
+                        block(Reason.of(Code.PROMOTE_FAILED, p.target(), r));
                         return;
                     }
-                    why("replicas promoted on " + p.target() + (p.force() ? " (forced by an operator)" : ""));
+                    why(p.force() ? Code.PROMOTED_FORCED : Code.PROMOTED, p.target());
                     if (p.target().equals(m.forcePromote)) {
                         // A force is for one promotion of that node, forced or not: it never outlives its purpose.
                         m.forcePromote = null;
                         m.forceUntil = null;
-                        why("the operator's force for " + p.target() + " is used up");
+                        why(Code.FORCE_USED_UP, p.target());
                     }
                     m.plan = p.next();
                     run();
@@ -1341,15 +1348,14 @@ public final class FailoverEngine {
                 case ROUTE -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
                     if (!r.isOk()) {
-                        block("routing requests to " + p.target() + " failed: " + r + "; the service runs there but"
-                                + " clients may not reach it");
+                        block(Reason.of(Code.ROUTE_FAILED, p.target(), r));
                         return;
                     }
-                    why("requests routed to " + p.target());
+                    why(Code.ROUTED, p.target());
                     m.plan = p.next();
                     run();
                 }
-                case WAIT_HEALTHY -> why("ignored a command result while waiting for health");
+                case WAIT_HEALTHY -> why(Code.IGNORED_WHILE_WAITING_HEALTHY);
                 default -> throw new IllegalStateException("unknown step " + step);
             }
         }
@@ -1364,8 +1370,7 @@ public final class FailoverEngine {
                 m.probeDelay = FIRST_PROBE_DELAY;
                 m.failuresInRow = 0;
                 m.serviceMaintenanceSince = null;
-                why("service launched on " + p.target() + " under " + epoch() + "; start-up grace until "
-                        + m.graceDeadline);
+                why(Code.LAUNCHED, p.target(), epoch(), m.graceDeadline);
                 m.plan = p.next();
                 run();
                 return;
@@ -1373,16 +1378,14 @@ public final class FailoverEngine {
             if (r.outcome() == Outcome.FAILED) {
                 m.active = null;
                 m.role(p.target(), NodeRole.UNKNOWN);
-                block("the service failed to start on " + p.target() + ": " + r.detail()
-                        + "; a start failure would repeat on any node, manual intervention needed");
+                block(Reason.of(Code.START_FAILED, p.target(), r.detail()));
             } else if (r.outcome() == Outcome.TIMED_OUT && p.kind() == Kind.RESTART) {
-                m.plan = null;
-                m.phase = Phase.RUNNING;
+                becomeRunning();
                 confirmedFailure(FailureKind.START_TIMEOUT, "launching timed out: " + r.detail());
             } else {
                 m.active = null;
                 m.role(p.target(), NodeRole.UNKNOWN);
-                block("starting the service on " + p.target() + " ended " + r + ": its state is not known");
+                block(Reason.of(Code.START_UNKNOWN, p.target(), r));
             }
         }
 
@@ -1391,44 +1394,43 @@ public final class FailoverEngine {
             switch (p.stage()) {
                 case UNROUTE -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
-                    why("unroute " + x + ": " + r);
+                    why(Code.UNROUTED, x, r);
                     m.plan = p.withStage(Stage.STOP, 0);
                     run();
                 }
                 case STOP -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
-                    why("graceful stop of " + x + ": " + r);
+                    why(Code.STOPPED_GRACEFULLY, x, r);
                     m.plan = p.withStage(r.isOk() ? Stage.CONFIRM_AFTER_STOP : Stage.KILL, 0);
                     run();
                 }
                 case KILL -> {
                     OpResult r = ((Event.ActionCompleted) e).result();
-                    why("kill of " + x + ": " + r);
+                    why(Code.KILLED, x, r);
                     m.plan = p.withStage(Stage.CONFIRM_AFTER_KILL, 0);
                     run();
                 }
                 case CONFIRM_AFTER_STOP, CONFIRM_AFTER_KILL -> {
                     RunState s = ((Event.StateObserved) e).state();
                     if (s == RunState.STOPPED) {
-                        why(x + " confirmed stopped");
+                        why(Code.CONFIRMED_STOPPED, x);
                         secured(p, x, NodeRole.STOPPED);
                         return;
                     }
                     if (p.stage() == Stage.CONFIRM_AFTER_STOP) {
-                        why(x + " still " + s + " after a graceful stop: killing");
+                        why(Code.STILL_UP_AFTER_STOP, x, s);
                         m.plan = p.withStage(Stage.KILL, 0);
                         run();
                         return;
                     }
                     if (p.kind() == Kind.RESTART) {
-                        why(x + " is " + s + " after kill: cannot restart in place");
-                        m.plan = null;
-                        m.phase = Phase.RUNNING;
+                        why(Code.CANNOT_RESTART_IN_PLACE, x, s);
+                        becomeRunning();
                         failover("restart of " + x + " could not confirm the old service gone (" + s + ") after "
                                 + p.cause(), true, false);
                         return;
                     }
-                    why(x + " is " + s + " after kill: fencing it");
+                    why(Code.FENCING_AFTER_KILL, x, s);
                     m.plan = p.withStage(Stage.FENCE_DELAY, 0);
                     run();
                 }
@@ -1436,7 +1438,7 @@ public final class FailoverEngine {
                     FenceResult r = ((Event.FenceCompleted) e).result();
                     String level = policy.fencingLevels().get(p.subIndex());
                     if (r.isVerifiedOff()) {
-                        why(x + " fenced at level " + level + ": " + r);
+                        why(Code.FENCED, x, level, r);
                         notifyOperator(Notification.Kind.FENCED, x, x + " fenced and verified off at level " + level);
                         secured(p, x, NodeRole.FENCED);
                         return;
@@ -1444,15 +1446,14 @@ public final class FailoverEngine {
                     notifyOperator(Notification.Kind.FENCE_FAILED, x, "fencing " + x + " at level " + level
                             + " failed: " + r);
                     if (p.subIndex() + 1 < policy.fencingLevels().size()) {
-                        why("fencing " + x + " at level " + level + " failed (" + r + "): trying the next level");
+                        why(Code.FENCE_LEVEL_FAILED, x, level, r);
                         m.plan = p.withStage(Stage.FENCE, p.subIndex() + 1);
                         run();
                     } else {
-                        block(x + " could not be made sure out: not confirmed stopped and fencing failed at every"
-                                + " level (last: " + level + ": " + r + ")");
+                        block(Reason.of(Code.FENCING_FAILED, x, level, r));
                     }
                 }
-                case FENCE_DELAY -> why("ignored a result while waiting the fencing delay");
+                case FENCE_DELAY -> why(Code.IGNORED_WHILE_FENCE_DELAY);
                 default -> throw new IllegalStateException("unknown stage " + p.stage());
             }
         }
@@ -1460,28 +1461,28 @@ public final class FailoverEngine {
         // ----------------------------------------------------------------- operator requests and lease
 
         void onSwitchover(NodeId target) {
-            String refusal = null;
+            Reason refusal = null;
             if (!config.contains(target)) {
-                refusal = target + " is not a node of this cluster " + config.nodes();
+                refusal = Reason.of(Code.NOT_A_NODE, target, config.nodes());
             } else if (m.maintenanceUntil != null) {
-                refusal = "maintenance is on";
+                refusal = Reason.of(Code.MAINTENANCE_IS_ON);
             } else if (m.phase != Phase.RUNNING || m.plan != null) {
-                refusal = "the cluster is " + m.phase + ", not RUNNING";
+                refusal = Reason.of(Code.NOT_RUNNING, m.phase);
             } else if (target.equals(m.active)) {
-                refusal = target + " is already active";
+                refusal = Reason.of(Code.ALREADY_ACTIVE, target);
             } else if (m.roles.get(target) != NodeRole.STANDBY && m.roles.get(target) != NodeRole.STOPPED) {
-                refusal = target + " is " + m.roles.get(target) + ", not a standby";
+                refusal = Reason.of(Code.NOT_A_STANDBY, target, m.roles.get(target));
             } else if (mightRun(target)) {
-                refusal = target + " might be running the service (a start or promotion answered late or not at all)";
+                refusal = Reason.of(Code.TARGET_MIGHT_RUN, target);
             }
             if (refusal != null) {
-                why("switchover to " + target + " refused: " + refusal);
+                why(Code.SWITCHOVER_REFUSED, target, refusal);
                 notifyOperator(Notification.Kind.SWITCHOVER_REFUSED, config.contains(target) ? target : null,
-                        "switchover to " + target + " refused: " + refusal);
+                        "switchover to " + target + " refused: " + refusal.text());
                 return;
             }
             NodeId old = m.active;
-            why("operator requested a switchover from " + old + " to " + target);
+            why(Code.SWITCHOVER_REQUESTED, old, target);
             notifyOperator(Notification.Kind.SWITCHOVER_STARTED, target, "switchover from " + old + " to " + target);
             startPlan(Plan.of(Kind.SWITCHOVER, target, List.of(old), initialStage(true, false), true, false,
                     "operator switchover"));
@@ -1490,64 +1491,61 @@ public final class FailoverEngine {
         void onMaintenance(Event.MaintenanceRequested e) {
             if (!e.on()) {
                 if (m.maintenanceUntil == null) {
-                    why("maintenance off requested, but maintenance is not on");
+                    why(Code.MAINTENANCE_NOT_ON);
                     return;
                 }
-                endMaintenance("maintenance ended by the operator");
+                endMaintenance(Reason.of(Code.MAINTENANCE_ENDED_BY_OPERATOR));
                 return;
             }
             Duration d = e.duration().isZero() ? policy.maxMaintenance() : e.duration();
-            String clamp = "";
+            Reason clamp = Reason.NONE;
             if (d.compareTo(policy.maxMaintenance()) > 0) {
-                clamp = " (requested " + e.duration() + ", limited to the policy's maximum " + policy.maxMaintenance()
-                        + ")";
+                clamp = Reason.of(Code.MAINTENANCE_CLAMPED, e.duration(), policy.maxMaintenance());
                 d = policy.maxMaintenance();
             }
             m.maintenanceUntil = now.plus(d);
             long id = id();
             m.maintenanceTimerId = id;
             emit(new Command.ArmTimer(id, Timer.MAINTENANCE_END, m.maintenanceUntil));
-            why("maintenance on until " + m.maintenanceUntil + clamp + ": nothing will be started, stopped or moved");
+            why(Code.MAINTENANCE_ON, m.maintenanceUntil, clamp);
             List<Outstanding> running = new ArrayList<>();
             for (Outstanding o : m.outstanding) {
                 if (o.command().acts()) {
                     running.add(o);
                 }
             }
-            String inFlight = running.isEmpty() ? "" : "; " + running.size() + " action(s) still running, which"
-                    + " cannot be cancelled: " + running + " (their answers are awaited and recorded)";
-            if (!inFlight.isEmpty()) {
-                why(inFlight.substring(2));
+            Reason inFlight = running.isEmpty() ? null : Reason.of(Code.ACTIONS_IN_FLIGHT, running.size(), running);
+            if (inFlight != null) {
+                why(inFlight);
             }
             if (m.plan != null) {
-                why(m.plan.kind() + " plan abandoned; the cluster is observed again when maintenance ends");
-                dropPlan();
-                m.phase = Phase.RECONCILING;
+                why(Code.PLAN_ABANDONED_FOR_MAINTENANCE, m.plan.kind());
+                becomeIdleUntilMaintenanceEnds();
             } else if (m.phase == Phase.RECONCILING) {
                 m.pendingId = 0;
             }
-            notifyOperator(Notification.Kind.MAINTENANCE, null, "maintenance on until " + m.maintenanceUntil + clamp
-                    + inFlight);
+            notifyOperator(Notification.Kind.MAINTENANCE, null, "maintenance on until " + m.maintenanceUntil
+                    + clamp.text() + (inFlight == null ? "" : "; " + inFlight.text()));
         }
 
-        void endMaintenance(String why) {
+        void endMaintenance(Reason why) {
             m.maintenanceUntil = null;
             m.maintenanceTimerId = 0;
             m.failuresInRow = 0;
             m.serviceMaintenanceSince = null;
             why(why);
-            notifyOperator(Notification.Kind.MAINTENANCE, null, why);
+            notifyOperator(Notification.Kind.MAINTENANCE, null, why.text());
             if (m.phase == Phase.BLOCKED) {
-                why("still BLOCKED: " + m.blockedReason);
+                why(Code.STILL_BLOCKED, m.blockedReason);
                 return;
             }
-            why("observing the cluster before acting again");
+            why(Code.OBSERVING_BEFORE_ACTING);
             reconcile();
         }
 
         void onClear(Optional<NodeId> force) {
             if (force.isPresent() && !config.contains(force.get())) {
-                why("clear refused: " + force.get() + " is not a node of this cluster " + config.nodes());
+                why(Code.CLEAR_REFUSED, force.get(), config.nodes());
                 return;
             }
             m.restarts = NO_RESTARTS;
@@ -1560,17 +1558,15 @@ public final class FailoverEngine {
             m.unusable = Map.of();
             // An operator's force is for the next promotion of that node, and for a bounded time only.
             m.forceUntil = force.isPresent() ? now.plus(policy.maxMaintenance()) : null;
-            String msg = "operator cleared the failure history"
-                    + force.map(n -> "; the replica on " + n + " may be promoted although not up to date").orElse("");
+            Reason forced = force.map(n -> Reason.of(Code.FORCE_GIVEN, n)).orElse(Reason.NONE);
             if (m.phase == Phase.BLOCKED) {
-                msg += "; leaving BLOCKED (was: " + m.blockedReason + ")";
+                Reason msg = Reason.of(Code.CLEARED, forced, Reason.of(Code.LEAVING_BLOCKED, m.blockedReason));
                 m.blockedReason = null;
                 why(msg);
-                notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
+                notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg.text());
                 if (m.maintenanceUntil != null) {
-                    m.phase = Phase.RECONCILING;
-                    dropPlan();
-                    why("maintenance is on: observing the cluster when it ends");
+                    becomeIdleUntilMaintenanceEnds();
+                    why(Code.OBSERVING_WHEN_MAINTENANCE_ENDS);
                 } else {
                     reconcile();
                 }
@@ -1578,14 +1574,15 @@ public final class FailoverEngine {
             }
             if (m.phase == Phase.RUNNING && m.plan == null && m.maintenanceUntil == null) {
                 // The operator may have repaired or powered on nodes: look again rather than trust old roles.
-                msg += "; observing the cluster again";
+                Reason msg = Reason.of(Code.CLEARED, forced, Reason.of(Code.OBSERVING_AGAIN));
                 why(msg);
-                notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
+                notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg.text());
                 reconcile();
                 return;
             }
+            Reason msg = Reason.of(Code.CLEARED, forced, Reason.NONE);
             why(msg);
-            notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg);
+            notifyOperator(Notification.Kind.CLEARED, force.orElse(null), msg.text());
         }
 
         void onLeaseLost(Event.LeaseLost e) {
@@ -1595,46 +1592,41 @@ public final class FailoverEngine {
                 if (e.epoch().isAfter(m.lostEpoch)) {
                     m.lostEpoch = e.epoch();
                 }
-                why("lease " + e.holder() + "@" + e.epoch() + " reported lost (" + e.reason() + ") before its grant"
-                        + " arrived: it will not be used");
+                why(Code.LEASE_LOST_BEFORE_GRANT, e.holder(), e.epoch(), e.reason());
                 notifyOperator(Notification.Kind.LEASE_LOST, e.holder(), "lease " + e.holder() + "@" + e.epoch()
                         + " lost before its grant arrived: " + e.reason());
                 return;
             }
             if (m.lease == null || !e.epoch().equals(m.lease.epoch())) {
-                why("ignored the loss of lease " + e.holder() + "@" + e.epoch() + ": not the lease in force ("
-                        + (m.lease == null ? "none" : m.lease) + ")");
+                why(Code.IGNORED_LEASE_LOSS, e.holder(), e.epoch(), m.lease == null ? Reason.of(Code.NO_LEASE) : m.lease);
                 return;
             }
             Lease lost = m.lease;
             m.lease = null;
             if (m.plan != null && m.plan.current() == Step.ACQUIRE_LEASE && m.pendingId != 0) {
                 // Our own request for a new lease supersedes the old one; the coordinator may say so first.
-                why("lease " + lost + " superseded while a new lease for " + m.plan.target() + " is being acquired ("
-                        + e.reason() + ")");
+                why(Code.LEASE_SUPERSEDED, lost, m.plan.target(), e.reason());
                 return;
             }
             notifyOperator(Notification.Kind.LEASE_LOST, lost.holder(), "lease " + lost + " lost: " + e.reason());
             if (m.phase == Phase.BLOCKED) {
-                why("lease " + lost + " lost (" + e.reason() + "); staying BLOCKED");
+                why(Code.LEASE_LOST_BLOCKED, lost, e.reason());
                 return;
             }
             if (m.maintenanceUntil != null) {
-                why("lease " + lost + " lost (" + e.reason() + "); maintenance is on: no action until it ends");
+                why(Code.LEASE_LOST_IN_MAINTENANCE, lost, e.reason());
                 if (m.plan != null) {
-                    dropPlan();
-                    m.phase = Phase.RECONCILING;
+                    becomeIdleUntilMaintenanceEnds();
                 }
                 return;
             }
             if (m.active == null) {
-                why("lease " + lost + " lost (" + e.reason() + ") before the service ran: observing again");
+                why(Code.LEASE_LOST_NOTHING_RUNS, lost, e.reason());
                 reconcile();
                 return;
             }
             NodeId a = m.active;
-            why("lease " + lost + " lost (" + e.reason() + "): stopping the service on " + a
-                    + " so that no node acts without the lease");
+            why(Code.LEASE_LOST_STOPPING, lost, e.reason(), a);
             startPlan(Plan.of(Kind.RELINQUISH, a, List.of(a), initialStage(true, false), true, false, "lease lost"));
         }
     }

@@ -254,24 +254,64 @@ public final class SafetyMonitor {
 
     /** Updates what is known from results; only results of commands the monitor saw count. */
     private void learn(Event e) {
-        if (e instanceof Event.Observed o) {
-            adopted.clear();
-            for (NodeId n : config.nodes()) {
-                RunState s = o.observation().service(n);
-                maybeRunning.put(n, s != RunState.STOPPED);
-                if (s == RunState.RUNNING) {
-                    adopted.add(n);
-                }
+        e.accept(learner);
+    }
+
+    /** What each event teaches the monitor: one method per event type, so a new one is not forgotten. */
+    private final Event.Visitor<Void> learner = new Event.Visitor<>() {
+        @Override
+        public Void visitStarted(Event.Started e) {
+            return null;
+        }
+
+        @Override
+        public Void visitTimerFired(Event.TimerFired e) {
+            return null;
+        }
+
+        @Override
+        public Void visitProbeCompleted(Event.ProbeCompleted e) {
+            return null;
+        }
+
+        @Override
+        public Void visitVerdictReported(Event.VerdictReported e) {
+            return null;
+        }
+
+        @Override
+        public Void visitActionCompleted(Event.ActionCompleted a) {
+            Command c = pending.get(a.commandId());
+            if (c instanceof Command.Promote p && a.result().isOk()) {
+                promotedUnder.put(p.node(), p.epoch());
             }
-        } else if (e instanceof Event.StateObserved s) {
+            return null;
+        }
+
+        @Override
+        public Void visitStateObserved(Event.StateObserved s) {
             maybeRunning.put(s.node(), s.state() != RunState.STOPPED);
-        } else if (e instanceof Event.FenceCompleted f) {
+            return null;
+        }
+
+        @Override
+        public Void visitFenceCompleted(Event.FenceCompleted f) {
             if (f.result().isVerifiedOff()) {
                 maybeRunning.put(f.node(), false);
             } else if (f.result().powerState() == PowerState.ON) {
                 maybeRunning.put(f.node(), true);
             }
-        } else if (e instanceof Event.LeaseAcquired l) {
+            return null;
+        }
+
+        @Override
+        public Void visitReplicaObserved(Event.ReplicaObserved r) {
+            upToDateChecked.put(r.node(), r.status().isUpToDate());
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseAcquired(Event.LeaseAcquired l) {
             if (l.result().isGranted()) {
                 Epoch ep = l.result().lease().orElseThrow().epoch();
                 if (ep.isAfter(granted)) {
@@ -280,19 +320,45 @@ public final class SafetyMonitor {
                     upToDateChecked.clear();
                 }
             }
-        } else if (e instanceof Event.ReplicaObserved r) {
-            upToDateChecked.put(r.node(), r.status().isUpToDate());
-        } else if (e instanceof Event.ActionCompleted a) {
-            Command c = pending.get(a.commandId());
-            if (c instanceof Command.Promote p && a.result().isOk()) {
-                promotedUnder.put(p.node(), p.epoch());
+            return null;
+        }
+
+        @Override
+        public Void visitObserved(Event.Observed o) {
+            adopted.clear();
+            for (NodeId n : config.nodes()) {
+                RunState s = o.observation().service(n);
+                maybeRunning.put(n, s != RunState.STOPPED);
+                if (s == RunState.RUNNING) {
+                    adopted.add(n);
+                }
             }
-        } else if (e instanceof Event.LeaseLost l) {
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseLost(Event.LeaseLost l) {
             if (l.epoch().equals(granted)) {
                 grantedTo = null;
             }
+            return null;
         }
-    }
+
+        @Override
+        public Void visitSwitchoverRequested(Event.SwitchoverRequested e) {
+            return null;
+        }
+
+        @Override
+        public Void visitMaintenanceRequested(Event.MaintenanceRequested e) {
+            return null;
+        }
+
+        @Override
+        public Void visitClearRequested(Event.ClearRequested e) {
+            return null;
+        }
+    };
 
     private static boolean notified(Transition t, Notification.Kind kind) {
         for (Command c : t.commands()) {

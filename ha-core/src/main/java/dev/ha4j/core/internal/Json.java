@@ -17,7 +17,8 @@ import java.io.IOException;
 
 /**
  * The one Jackson configuration of ha4j: records by their fields, ISO-8601 instants and durations, Optional
- * support, and {@link Secret} always written as {@code "******"}. No compatibility promise.
+ * support, {@link Secret} always written as {@code "******"}, and the type names of the engine's events and
+ * commands ({@link dev.ha4j.core.journal.EngineJsonModule}). No compatibility promise.
  *
  * <p>Thread-safe: the mapper is configured once and only read afterwards.
  */
@@ -44,6 +45,8 @@ public final class Json {
         m.registerModule(new JavaTimeModule());
         m.registerModule(new Jdk8Module());
         m.registerModule(secrets);
+        // The engine's events and commands carry no Jackson annotations: their type names come from mix-ins.
+        m.registerModule(new dev.ha4j.core.journal.EngineJsonModule());
         m.setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE);
         m.setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
         m.setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);

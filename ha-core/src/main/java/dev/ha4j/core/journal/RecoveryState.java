@@ -9,6 +9,7 @@ import dev.ha4j.core.Notification;
 import dev.ha4j.core.engine.Command;
 import dev.ha4j.core.engine.Event;
 import dev.ha4j.core.engine.Phase;
+import dev.ha4j.core.engine.Reason;
 import dev.ha4j.core.engine.Timer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,55 +130,7 @@ public final class RecoveryState {
         lastAt = e.at();
         entries++;
         Event ev = e.event();
-        if (ev instanceof Event.Result r) {
-            settle(r);
-        }
-        if (ev instanceof Event.Started s) {
-            // What the previous run left unanswered stays in doubt until a node is seen stopped, fenced or
-            // running; answers to it can no longer arrive.
-            for (Command c : open.values()) {
-                doubt(c);
-            }
-            open.clear();
-            s.recovered().ifPresent(r -> r.outstanding().forEach(this::doubt));
-            // The engine begins every run afresh from what the previous run's journal said.
-            maintenanceUntil = null;
-            maintenanceTimerId = 0;
-            blockedReason = null;
-            restarts = new ArrayList<>();
-            s.recovered().ifPresent(r -> {
-                raise(r.highestEpoch());
-                r.restarts().forEach(t -> restarts.add(new Restart(t, Optional.empty())));
-                if (e.phase() == Phase.BLOCKED) {
-                    blockedReason = r.blockedReason().orElse(null);
-                }
-            });
-        } else if (ev instanceof Event.TimerFired t) {
-            if (t.timer() == Timer.MAINTENANCE_END && t.commandId() == maintenanceTimerId && maintenanceUntil != null) {
-                endMaintenance();
-            }
-        } else if (ev instanceof Event.MaintenanceRequested m) {
-            if (!m.on() && maintenanceUntil != null) {
-                endMaintenance();
-            }
-        } else if (ev instanceof Event.ClearRequested) {
-            if (!e.reason().startsWith("clear refused")) {
-                restarts.clear();
-            }
-        } else if (ev instanceof Event.LeaseAcquired l) {
-            l.result().lease().ifPresent(this::raise);
-        } else if (ev instanceof Event.LeaseLost l) {
-            raise(l.epoch());
-            nodes.add(l.holder());
-        } else if (ev instanceof Event.Observed o) {
-            if (!o.observation().services().isEmpty()) {
-                // An observation asks every configured node: it tells the node list the journal was written under.
-                nodes = new TreeSet<>(o.observation().services().keySet());
-            }
-            o.observation().lease().ifPresent(this::raise);
-        } else if (ev instanceof Event.ProbeCompleted p) {
-            nodes.add(p.node());
-        }
+        ev.accept(new Fold(e));
         String blockNotified = null;
         for (Command c : e.commands()) {
             fold(c, e);
@@ -214,19 +167,143 @@ public final class RecoveryState {
         }
     }
 
-    /** An answer settles its command, and a node seen stopped, fenced or running is no longer in doubt. */
-    private void settle(Event.Result r) {
-        open.remove(r.commandId());
-        if (r instanceof Event.StateObserved so && so.state() == dev.ha4j.core.RunState.STOPPED) {
-            doubts.remove(so.node());
-        } else if (r instanceof Event.FenceCompleted f && f.result().isVerifiedOff()) {
-            doubts.remove(f.node());
-        } else if (r instanceof Event.Observed o) {
+    /**
+     * What one journaled event tells recovery, one method per event type. An answer settles its command first,
+     * and a node seen stopped, fenced or running is no longer in doubt.
+     */
+    private final class Fold implements Event.Visitor<Void> {
+        private final JournalEntry e;
+
+        Fold(JournalEntry e) {
+            this.e = e;
+        }
+
+        @Override
+        public Void visitStarted(Event.Started s) {
+            // What the previous run left unanswered stays in doubt until a node is seen stopped, fenced or
+            // running; answers to it can no longer arrive.
+            for (Command c : open.values()) {
+                doubt(c);
+            }
+            open.clear();
+            s.recovered().ifPresent(r -> r.outstanding().forEach(RecoveryState.this::doubt));
+            // The engine begins every run afresh from what the previous run's journal said.
+            maintenanceUntil = null;
+            maintenanceTimerId = 0;
+            blockedReason = null;
+            restarts = new ArrayList<>();
+            s.recovered().ifPresent(r -> {
+                raise(r.highestEpoch());
+                r.restarts().forEach(t -> restarts.add(new Restart(t, Optional.empty())));
+                if (e.phase() == Phase.BLOCKED) {
+                    blockedReason = r.blockedReason().orElse(null);
+                }
+            });
+            return null;
+        }
+
+        @Override
+        public Void visitTimerFired(Event.TimerFired t) {
+            open.remove(t.commandId());
+            if (t.timer() == Timer.MAINTENANCE_END && t.commandId() == maintenanceTimerId && maintenanceUntil != null) {
+                endMaintenance();
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitProbeCompleted(Event.ProbeCompleted p) {
+            open.remove(p.commandId());
+            nodes.add(p.node());
+            return null;
+        }
+
+        @Override
+        public Void visitVerdictReported(Event.VerdictReported v) {
+            return null;
+        }
+
+        @Override
+        public Void visitActionCompleted(Event.ActionCompleted a) {
+            open.remove(a.commandId());
+            return null;
+        }
+
+        @Override
+        public Void visitStateObserved(Event.StateObserved so) {
+            open.remove(so.commandId());
+            if (so.state() == dev.ha4j.core.RunState.STOPPED) {
+                doubts.remove(so.node());
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitFenceCompleted(Event.FenceCompleted f) {
+            open.remove(f.commandId());
+            if (f.result().isVerifiedOff()) {
+                doubts.remove(f.node());
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitReplicaObserved(Event.ReplicaObserved r) {
+            open.remove(r.commandId());
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseAcquired(Event.LeaseAcquired l) {
+            open.remove(l.commandId());
+            l.result().lease().ifPresent(RecoveryState.this::raise);
+            return null;
+        }
+
+        @Override
+        public Void visitObserved(Event.Observed o) {
+            open.remove(o.commandId());
             o.observation().services().forEach((n, st) -> {
                 if (st == dev.ha4j.core.RunState.RUNNING) {
                     doubts.remove(n);
                 }
             });
+            if (!o.observation().services().isEmpty()) {
+                // An observation asks every configured node: it tells the node list the journal was written under.
+                nodes = new TreeSet<>(o.observation().services().keySet());
+            }
+            o.observation().lease().ifPresent(RecoveryState.this::raise);
+            return null;
+        }
+
+        @Override
+        public Void visitLeaseLost(Event.LeaseLost l) {
+            raise(l.epoch());
+            nodes.add(l.holder());
+            return null;
+        }
+
+        @Override
+        public Void visitSwitchoverRequested(Event.SwitchoverRequested r) {
+            return null;
+        }
+
+        @Override
+        public Void visitMaintenanceRequested(Event.MaintenanceRequested m) {
+            if (!m.on() && maintenanceUntil != null) {
+                endMaintenance();
+            }
+            return null;
+        }
+
+        @Override
+        public Void visitClearRequested(Event.ClearRequested c) {
+            boolean refused = e.reasons().isEmpty() ? e.reason().startsWith("clear refused")
+                    : e.reasons().get(0).code() == Reason.Code.CLEAR_REFUSED;
+            if (!refused) {
+                restarts.clear();
+            }
+            return null;
         }
     }
 

@@ -319,7 +319,8 @@ public final class HaRuntime implements AutoCloseable {
         seq++;
         if (journal != null) {
             try {
-                journal.append(new JournalEntry(seq, e.at(), e, state.phase(), t.commands(), t.reason()));
+                journal.append(new JournalEntry(seq, e.at(), e, state.phase(), t.commands(), t.reason(),
+                        t.reasons()));
             } catch (Throwable ex) {
                 // The decision is taken and its commands must still run; a restarted manager will know less.
                 LOG.error("journal append failed for entry {} ({}): the decision is carried out anyway, but a"

@@ -109,6 +109,10 @@ public final class HaRuntime implements AutoCloseable {
     /** SPI calls that have not returned yet, by SPI and node, with when they began. */
     private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private volatile StatusSnapshot snapshot;
+    /** What the SPIs last said about each node (probe, replica, service), for the status; loop only. */
+    private final Map<NodeId, StatusSnapshot.Observed> observed = new LinkedHashMap<>();
+    /** How the node list differed from the journal's at start, for the status; written on the loop. */
+    private volatile Optional<StatusSnapshot.ConfigurationChange> configurationChange = Optional.empty();
 
     private HaRuntime(Builder b) {
         this.config = b.config;
@@ -143,7 +147,8 @@ public final class HaRuntime implements AutoCloseable {
         this.journal = b.journal;
         this.slack = b.slack;
         this.state = engine.initialState();
-        this.snapshot = StatusSnapshot.of(config.name(), clock.instant(), state, "not started", 0);
+        this.snapshot = StatusSnapshot.of(config.name(), clock.instant(), state, Map.of(), Optional.empty(),
+                "not started", 0);
         coordinator.addListener((holder, epoch, reason) ->
                 scheduler.execute(() -> handle(new Event.LeaseLost(now(), holder, epoch, reason))));
     }
@@ -343,11 +348,67 @@ public final class HaRuntime implements AutoCloseable {
             MDC.remove("cluster");
             MDC.remove("epoch");
         }
-        snapshot = StatusSnapshot.of(config.name(), now(), state, t.reason(), seq);
+        remember(e);
+        snapshot = StatusSnapshot.of(config.name(), now(), state, observed, configurationChange, t.reason(), seq);
         events.publish(new RuntimeEvent.DecisionMade(e.at(), seq, e, t));
         for (Command c : t.commands()) {
             execute(c);
         }
+    }
+
+    /** Keeps what an answer says about a node, which the engine itself does not keep for every node. */
+    private void remember(Event e) {
+        if (e instanceof Event.ProbeCompleted p) {
+            observed.merge(p.node(), StatusSnapshot.Observed.NONE.withProbe(StatusSnapshot.Verdict.of(p.result(),
+                    p.at(), "probe")), (old, x) -> old.withProbe(x.lastProbe()));
+        } else if (e instanceof Event.VerdictReported v) {
+            observed.merge(v.node(), StatusSnapshot.Observed.NONE.withProbe(StatusSnapshot.Verdict.of(v.result(),
+                    v.at(), v.source())), (old, x) -> old.withProbe(x.lastProbe()));
+        } else if (e instanceof Event.ReplicaObserved r) {
+            replica(r.node(), r.status(), r.at());
+        } else if (e instanceof Event.StateObserved st) {
+            service(st.node(), st.state(), st.at());
+        } else if (e instanceof Event.Observed o) {
+            o.observation().replicas().forEach((n, r) -> replica(n, r, o.at()));
+            o.observation().services().forEach((n, r) -> service(n, r, o.at()));
+        }
+    }
+
+    /**
+     * A promotion or demotion that succeeded changes the replica's role: the status says so at once rather
+     * than show the role read before it until the next check. The consistency stays as last read.
+     */
+    private void rememberAction(Command c, Event result) {
+        if (dataSet == null || !(result instanceof Event.ActionCompleted done) || !done.result().isOk()) {
+            return;
+        }
+        NodeId node;
+        ReplicaRole role;
+        String why;
+        if (c instanceof Command.Promote p) {
+            node = p.node();
+            role = ReplicaRole.PRIMARY;
+            why = "promoted under " + p.epoch();
+        } else if (c instanceof Command.Demote d) {
+            node = d.node();
+            role = ReplicaRole.SECONDARY;
+            why = "demoted under " + d.epoch();
+        } else {
+            return;
+        }
+        StatusSnapshot.Replica before = observed.getOrDefault(node, StatusSnapshot.Observed.NONE).replica();
+        replica(node, new ReplicaStatus(role, before == null ? Consistency.UNKNOWN : before.consistency(), why),
+                done.at());
+    }
+
+    private void replica(NodeId node, ReplicaStatus r, Instant at) {
+        StatusSnapshot.Replica x = StatusSnapshot.Replica.of(r, at);
+        observed.merge(node, StatusSnapshot.Observed.NONE.withReplica(x), (old, n) -> old.withReplica(x));
+    }
+
+    private void service(NodeId node, RunState st, Instant at) {
+        StatusSnapshot.Service x = new StatusSnapshot.Service(st, at);
+        observed.merge(node, StatusSnapshot.Observed.NONE.withService(x), (old, n) -> old.withService(x));
     }
 
     private void execute(Command c) {
@@ -692,6 +753,7 @@ public final class HaRuntime implements AutoCloseable {
             return;
         }
         events.publish(new RuntimeEvent.CommandFinished(result.at(), c, result, Duration.between(begun, result.at())));
+        rememberAction(c, result);
         handle(result);
     }
 

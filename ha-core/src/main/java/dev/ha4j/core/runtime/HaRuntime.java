@@ -28,8 +28,10 @@ import dev.ha4j.core.engine.Timer;
 import dev.ha4j.core.engine.Transition;
 import dev.ha4j.core.journal.CheckpointedJournal;
 import dev.ha4j.core.journal.JournalEntry;
+import dev.ha4j.core.journal.JsonLinesJournal;
 import dev.ha4j.core.journal.Recovery;
 import dev.ha4j.core.journal.RecoveryState;
+import dev.ha4j.core.journal.RotatingJournal;
 import dev.ha4j.core.spi.Coordinator;
 import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.core.spi.HealthProbe;
@@ -204,10 +206,7 @@ public final class HaRuntime implements AutoCloseable {
             }
             recovery.notes().forEach(n -> LOG.warn("journal recovery: {}", n));
             if (adjusted.configurationChanged()) {
-                LOG.warn("journal recovery: {}", adjusted.note());
-                if (journal instanceof CheckpointedJournal c) {
-                    c.checkpoint(adjusted.note());
-                }
+                noteConfigurationChange(adjusted);
             }
             LOG.info("recovered from {} journal entries ({}): maintenance until {}, blocked: {}, {} restart(s)"
                     + " counting, highest epoch {}", recovery.entriesRead(), recovery.checkpointSeq()
@@ -219,6 +218,29 @@ public final class HaRuntime implements AutoCloseable {
             LOG.error("cannot recover from the journal ({}); starting without its memory", e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Puts a changed node list in the timeline, not only in the log: a note line in a JSON-lines or rotating
+     * journal (between the previous run's entries and this run's Started), a checkpoint that carries it, the
+     * status, and an event to listeners. The engine's own entries cannot carry it: replay checks their reasons.
+     */
+    private void noteConfigurationChange(RecoveryState.Adjusted adjusted) {
+        Instant at = now();
+        String note = adjusted.note();
+        LOG.warn("journal recovery: {}", note);
+        if (journal instanceof JsonLinesJournal j) {
+            j.note(at, note);
+        } else if (journal instanceof RotatingJournal r) {
+            r.note(at, note);
+        }
+        if (journal instanceof CheckpointedJournal c) {
+            c.checkpoint(note);
+        }
+        List<String> removed = adjusted.removed().stream().map(NodeId::name).toList();
+        List<String> added = adjusted.added().stream().map(NodeId::name).toList();
+        configurationChange = Optional.of(new StatusSnapshot.ConfigurationChange(at, removed, added, note));
+        events.publish(new RuntimeEvent.ConfigurationChanged(at, removed, added, note));
     }
 
     /**

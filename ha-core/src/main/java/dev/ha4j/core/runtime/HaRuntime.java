@@ -89,6 +89,7 @@ public final class HaRuntime implements AutoCloseable {
     private final FailoverEngine engine;
     private final RuntimeScheduler scheduler;
     private final Clock clock;
+    private final LongSupplier ticker;
     private final HealthProbe probe;
     private final ServiceControl control;
     private final Map<String, FencingLevel> fencingLevels;
@@ -124,11 +125,9 @@ public final class HaRuntime implements AutoCloseable {
         this.clock = scheduler.clock();
         this.probe = b.probe;
         this.control = b.control;
-        // Deadlines inside the composites run on the scheduler's time, which is virtual in the testkit.
-        LongSupplier ticker = ownsScheduler ? System::nanoTime : () -> {
-            Instant t = clock.instant();
-            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-        };
+        // Deadlines inside the composites run on the scheduler's monotonic ticker: System.nanoTime() for a
+        // ThreadedScheduler, whoever built it (a step of the wall clock moves no deadline), virtual in the testkit.
+        this.ticker = scheduler.ticker();
         Map<String, FencingLevel> f = new LinkedHashMap<>();
         b.fencers.forEach((level, devices) -> {
             FencingLevel.Builder lb = FencingLevel.builder().name(level).ticker(ticker);
@@ -442,7 +441,8 @@ public final class HaRuntime implements AutoCloseable {
             LOG.error("cannot execute {}: {}", c, t.toString(), t);
             Event failure = c.accept(new Failure("could not be started: " + t, now()));
             if (failure != null) {
-                scheduler.execute(() -> deliver(c, failure, now()));
+                long begunNanos = ticker.getAsLong();
+                scheduler.execute(() -> deliver(c, failure, begunNanos));
             }
         }
     }
@@ -707,6 +707,7 @@ public final class HaRuntime implements AutoCloseable {
     private void call(Command c, String spi, NodeId node, Duration timeout,
             Supplier<Function<Instant, Event>> work) {
         Instant begun = now();
+        long begunNanos = ticker.getAsLong();
         String key = spi + (node == null ? "" : ":" + node);
         Instant previous = inFlight.putIfAbsent(key, begun);
         if (previous != null) {
@@ -714,16 +715,16 @@ public final class HaRuntime implements AutoCloseable {
                     + " (since " + previous + ") has not returned";
             LOG.warn("{} {}", c.getClass().getSimpleName(), why);
             Event busy = c.accept(new Failure(why, begun));
-            scheduler.execute(() -> deliver(c, busy, begun));
+            scheduler.execute(() -> deliver(c, busy, begunNanos));
             return;
         }
         AtomicBoolean done = new AtomicBoolean();
         Worker worker = new Worker();
         Duration limit = timeout.plus(slack);
-        Cancellable watchdog = scheduler.schedule(begun.plus(limit), () -> {
+        Cancellable watchdog = scheduler.scheduleAfter(limit, () -> {
             if (done.compareAndSet(false, true)) {
                 worker.interrupt();
-                deliver(c, c.accept(new Failure("exceeded its deadline of " + timeout, now())), begun);
+                deliver(c, c.accept(new Failure("exceeded its deadline of " + timeout, now())), begunNanos);
             }
         });
         scheduler.executeBlocking(() -> {
@@ -754,7 +755,7 @@ public final class HaRuntime implements AutoCloseable {
             if (done.compareAndSet(false, true)) {
                 watchdog.cancel();
                 Function<Instant, Event> r = result;
-                scheduler.execute(() -> deliver(c, r.apply(now()), begun));
+                scheduler.execute(() -> deliver(c, r.apply(now()), begunNanos));
             }
         });
     }
@@ -770,11 +771,13 @@ public final class HaRuntime implements AutoCloseable {
         return "";
     }
 
-    private void deliver(Command c, Event result, Instant begun) {
+    /** @param begunNanos when the call began on the ticker, so that a step of the wall clock skews no duration */
+    private void deliver(Command c, Event result, long begunNanos) {
         if (closed) {
             return;
         }
-        events.publish(new RuntimeEvent.CommandFinished(result.at(), c, result, Duration.between(begun, result.at())));
+        Duration took = Duration.ofNanos(Math.max(0, ticker.getAsLong() - begunNanos));
+        events.publish(new RuntimeEvent.CommandFinished(result.at(), c, result, took));
         rememberAction(c, result);
         handle(result);
     }
@@ -809,6 +812,7 @@ public final class HaRuntime implements AutoCloseable {
      */
     private void observe(Command.Observe o) {
         Instant begun = now();
+        long begunNanos = ticker.getAsLong();
         Map<NodeId, RunState> services = new ConcurrentHashMap<>();
         Map<NodeId, ReplicaStatus> replicas = new ConcurrentHashMap<>();
         AtomicReference<Optional<NodeId>> route = new AtomicReference<>(Optional.empty());
@@ -840,10 +844,10 @@ public final class HaRuntime implements AutoCloseable {
             if (done.compareAndSet(false, true)) {
                 Observation obs = new Observation(Map.copyOf(services), Map.copyOf(replicas), route.get(),
                         lease.get());
-                scheduler.execute(() -> deliver(o, new Event.Observed(now(), o.id(), obs), begun));
+                scheduler.execute(() -> deliver(o, new Event.Observed(now(), o.id(), obs), begunNanos));
             }
         };
-        Cancellable watchdog = scheduler.schedule(begun.plus(o.timeout()).plus(slack), finish);
+        Cancellable watchdog = scheduler.scheduleAfter(o.timeout().plus(slack), finish);
         parts.forEach((key, part) -> {
             Instant previous = inFlight.putIfAbsent(key, begun);
             if (previous != null) {

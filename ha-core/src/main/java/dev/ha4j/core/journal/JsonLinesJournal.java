@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,10 +28,37 @@ import org.slf4j.LoggerFactory;
  * returns. {@link #read(Path)} tolerates a torn last line (power lost mid-write) and reports any other malformed
  * line with its number; {@link #open(Path)} cuts a torn last line off so that later entries do not follow it.
  *
+ * <p>Besides entries, the file may hold {@linkplain #note notes}: lines for the timeline that are no decision of the
+ * engine (that the node list changed since the journal was written, say). Readers of entries skip them, so replay
+ * and recovery are unchanged; {@link #notes(Path)} reads them.
+ *
  * <p>Thread-safe: appends are serialised.
  */
 public final class JsonLinesJournal implements Journal {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesJournal.class);
+    /** How every note line begins, and no entry line does (an entry's first field is its seq). */
+    private static final String NOTE_PREFIX = "{\"note\":";
+
+    /**
+     * A line for the timeline that is not a decision of the engine. Immutable.
+     *
+     * @param at when it was written
+     * @param afterSeq the seq of the entry it follows (0 before the first)
+     * @param text what it says
+     */
+    public record Note(Instant at, long afterSeq, String text) {
+        /**
+         * @throws NullPointerException if an argument is null
+         */
+        public Note {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** The line a note is written as: a wrapper, so that it cannot be mistaken for an entry. */
+    record NoteLine(Note note) {
+    }
     private final Path file;
     private final FileChannel out;
     private final RotatingJournal.Durability durability;
@@ -111,6 +139,74 @@ public final class JsonLinesJournal implements Journal {
         }
     }
 
+    /**
+     * Appends a note for the timeline, after the entries appended so far, and fsyncs it (notes are rare and say
+     * something an operator must be able to read after a crash).
+     *
+     * @param at when
+     * @param text what it says
+     */
+    public synchronized void note(Instant at, String text) {
+        try {
+            // The fold knows only this run's entries; before the first of them, the file's last entry says.
+            long after = fold.seq();
+            if (after == 0) {
+                long[] last = {0};
+                forEach(file, e -> last[0] = e.seq());
+                after = last[0];
+            }
+            writeNote(out, new Note(at, after, text));
+        } catch (IOException e) {
+            LOG.error("cannot append a note to journal {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Writes one note line and forces it; shared with {@link RotatingJournal}'s segments. */
+    static int writeNote(FileChannel out, Note note) throws IOException {
+        byte[] line = (Json.mapper().writeValueAsString(new NoteLine(note)) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+        out.force(false);
+        return line.length;
+    }
+
+    /** @return whether a line of the file is a note rather than an entry */
+    static boolean isNote(String line) {
+        return line.startsWith(NOTE_PREFIX);
+    }
+
+    /**
+     * Reads the notes of a journal file.
+     *
+     * @param file the file
+     * @return its notes in order; a torn or malformed note line is skipped
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public static List<Note> notes(Path file) {
+        List<Note> notes = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (isNote(line)) {
+                    try {
+                        notes.add(Json.mapper().readValue(line, NoteLine.class).note());
+                    } catch (JsonProcessingException e) {
+                        LOG.warn("journal {}: skipping a malformed note line", file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read journal '" + file + "': " + e.getMessage(), e);
+        }
+        return notes;
+    }
+
+    /** @return the notes of this journal's file, in order */
+    public synchronized List<Note> notes() {
+        return notes(file);
+    }
+
     @Override
     public synchronized List<JournalEntry> readAll() {
         return read(file);
@@ -152,7 +248,7 @@ public final class JsonLinesJournal implements Journal {
                 number++;
                 // Look one line ahead: only the last line may be torn by a crash mid-write.
                 String next = in.readLine();
-                if (!line.isBlank()) {
+                if (!line.isBlank() && !isNote(line)) {
                     JournalEntry entry;
                     try {
                         entry = Json.mapper().readValue(line, JournalEntry.class);

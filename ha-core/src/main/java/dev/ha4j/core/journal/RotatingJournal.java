@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -437,7 +438,7 @@ public final class RotatingJournal implements CheckpointedJournal {
             String line = in.readLine();
             while (line != null) {
                 String next = in.readLine();
-                if (!line.isBlank()) {
+                if (!line.isBlank() && !JsonLinesJournal.isNote(line)) {
                     JournalEntry entry;
                     try {
                         entry = Json.mapper().readValue(line, JournalEntry.class);
@@ -511,6 +512,47 @@ public final class RotatingJournal implements CheckpointedJournal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check journal segment '" + file + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Appends a note for the timeline to the current segment, after the entries appended so far (see
+     * {@link JsonLinesJournal.Note}); it is fsynced, and rotated away with its segment.
+     *
+     * @param at when
+     * @param text what it says
+     */
+    public synchronized void note(Instant at, String text) {
+        if (closed) {
+            return;
+        }
+        try {
+            int n = JsonLinesJournal.writeNote(out, new JsonLinesJournal.Note(at, state.seq(), text));
+            segmentBytes += n;
+            bytesAppended += n;
+            fsyncs++;
+        } catch (IOException e) {
+            LOG.error("cannot append a note to journal {}: {}", segment, e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the notes of the retained segments of a journal directory, oldest first.
+     *
+     * @param directory the journal's directory
+     * @return the notes
+     * @throws UncheckedIOException if the directory cannot be read
+     */
+    public static List<JsonLinesJournal.Note> notes(Path directory) {
+        List<JsonLinesJournal.Note> all = new ArrayList<>();
+        for (Path s : segments(directory)) {
+            all.addAll(JsonLinesJournal.notes(s));
+        }
+        return all;
+    }
+
+    /** @return the notes of the retained segments, oldest first */
+    public synchronized List<JsonLinesJournal.Note> notes() {
+        return notes(dir);
     }
 
     @Override

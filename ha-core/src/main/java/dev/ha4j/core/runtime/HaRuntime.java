@@ -28,8 +28,10 @@ import dev.ha4j.core.engine.Timer;
 import dev.ha4j.core.engine.Transition;
 import dev.ha4j.core.journal.CheckpointedJournal;
 import dev.ha4j.core.journal.JournalEntry;
+import dev.ha4j.core.journal.JsonLinesJournal;
 import dev.ha4j.core.journal.Recovery;
 import dev.ha4j.core.journal.RecoveryState;
+import dev.ha4j.core.journal.RotatingJournal;
 import dev.ha4j.core.spi.Coordinator;
 import dev.ha4j.core.spi.Fencer;
 import dev.ha4j.core.spi.HealthProbe;
@@ -87,6 +89,7 @@ public final class HaRuntime implements AutoCloseable {
     private final FailoverEngine engine;
     private final RuntimeScheduler scheduler;
     private final Clock clock;
+    private final LongSupplier ticker;
     private final HealthProbe probe;
     private final ServiceControl control;
     private final Map<String, FencingLevel> fencingLevels;
@@ -109,6 +112,10 @@ public final class HaRuntime implements AutoCloseable {
     /** SPI calls that have not returned yet, by SPI and node, with when they began. */
     private final Map<String, Instant> inFlight = new ConcurrentHashMap<>();
     private volatile StatusSnapshot snapshot;
+    /** What the SPIs last said about each node (probe, replica, service), for the status; loop only. */
+    private final Map<NodeId, StatusSnapshot.Observed> observed = new LinkedHashMap<>();
+    /** How the node list differed from the journal's at start, for the status; written on the loop. */
+    private volatile Optional<StatusSnapshot.ConfigurationChange> configurationChange = Optional.empty();
 
     private HaRuntime(Builder b) {
         this.config = b.config;
@@ -118,11 +125,9 @@ public final class HaRuntime implements AutoCloseable {
         this.clock = scheduler.clock();
         this.probe = b.probe;
         this.control = b.control;
-        // Deadlines inside the composites run on the scheduler's time, which is virtual in the testkit.
-        LongSupplier ticker = ownsScheduler ? System::nanoTime : () -> {
-            Instant t = clock.instant();
-            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-        };
+        // Deadlines inside the composites run on the scheduler's monotonic ticker: System.nanoTime() for a
+        // ThreadedScheduler, whoever built it (a step of the wall clock moves no deadline), virtual in the testkit.
+        this.ticker = scheduler.ticker();
         Map<String, FencingLevel> f = new LinkedHashMap<>();
         b.fencers.forEach((level, devices) -> {
             FencingLevel.Builder lb = FencingLevel.builder().name(level).ticker(ticker);
@@ -143,7 +148,8 @@ public final class HaRuntime implements AutoCloseable {
         this.journal = b.journal;
         this.slack = b.slack;
         this.state = engine.initialState();
-        this.snapshot = StatusSnapshot.of(config.name(), clock.instant(), state, "not started", 0);
+        this.snapshot = StatusSnapshot.of(config.name(), clock.instant(), state, Map.of(), Optional.empty(),
+                "not started", 0);
         coordinator.addListener((holder, epoch, reason) ->
                 scheduler.execute(() -> handle(new Event.LeaseLost(now(), holder, epoch, reason))));
     }
@@ -199,10 +205,7 @@ public final class HaRuntime implements AutoCloseable {
             }
             recovery.notes().forEach(n -> LOG.warn("journal recovery: {}", n));
             if (adjusted.configurationChanged()) {
-                LOG.warn("journal recovery: {}", adjusted.note());
-                if (journal instanceof CheckpointedJournal c) {
-                    c.checkpoint(adjusted.note());
-                }
+                noteConfigurationChange(adjusted);
             }
             LOG.info("recovered from {} journal entries ({}): maintenance until {}, blocked: {}, {} restart(s)"
                     + " counting, highest epoch {}", recovery.entriesRead(), recovery.checkpointSeq()
@@ -214,6 +217,29 @@ public final class HaRuntime implements AutoCloseable {
             LOG.error("cannot recover from the journal ({}); starting without its memory", e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Puts a changed node list in the timeline, not only in the log: a note line in a JSON-lines or rotating
+     * journal (between the previous run's entries and this run's Started), a checkpoint that carries it, the
+     * status, and an event to listeners. The engine's own entries cannot carry it: replay checks their reasons.
+     */
+    private void noteConfigurationChange(RecoveryState.Adjusted adjusted) {
+        Instant at = now();
+        String note = adjusted.note();
+        LOG.warn("journal recovery: {}", note);
+        if (journal instanceof JsonLinesJournal j) {
+            j.note(at, note);
+        } else if (journal instanceof RotatingJournal r) {
+            r.note(at, note);
+        }
+        if (journal instanceof CheckpointedJournal c) {
+            c.checkpoint(note);
+        }
+        List<String> removed = adjusted.removed().stream().map(NodeId::name).toList();
+        List<String> added = adjusted.added().stream().map(NodeId::name).toList();
+        configurationChange = Optional.of(new StatusSnapshot.ConfigurationChange(at, removed, added, note));
+        events.publish(new RuntimeEvent.ConfigurationChanged(at, removed, added, note));
     }
 
     /**
@@ -344,11 +370,67 @@ public final class HaRuntime implements AutoCloseable {
             MDC.remove("cluster");
             MDC.remove("epoch");
         }
-        snapshot = StatusSnapshot.of(config.name(), now(), state, t.reason(), seq);
+        remember(e);
+        snapshot = StatusSnapshot.of(config.name(), now(), state, observed, configurationChange, t.reason(), seq);
         events.publish(new RuntimeEvent.DecisionMade(e.at(), seq, e, t));
         for (Command c : t.commands()) {
             execute(c);
         }
+    }
+
+    /** Keeps what an answer says about a node, which the engine itself does not keep for every node. */
+    private void remember(Event e) {
+        if (e instanceof Event.ProbeCompleted p) {
+            observed.merge(p.node(), StatusSnapshot.Observed.NONE.withProbe(StatusSnapshot.Verdict.of(p.result(),
+                    p.at(), "probe")), (old, x) -> old.withProbe(x.lastProbe()));
+        } else if (e instanceof Event.VerdictReported v) {
+            observed.merge(v.node(), StatusSnapshot.Observed.NONE.withProbe(StatusSnapshot.Verdict.of(v.result(),
+                    v.at(), v.source())), (old, x) -> old.withProbe(x.lastProbe()));
+        } else if (e instanceof Event.ReplicaObserved r) {
+            replica(r.node(), r.status(), r.at());
+        } else if (e instanceof Event.StateObserved st) {
+            service(st.node(), st.state(), st.at());
+        } else if (e instanceof Event.Observed o) {
+            o.observation().replicas().forEach((n, r) -> replica(n, r, o.at()));
+            o.observation().services().forEach((n, r) -> service(n, r, o.at()));
+        }
+    }
+
+    /**
+     * A promotion or demotion that succeeded changes the replica's role: the status says so at once rather
+     * than show the role read before it until the next check. The consistency stays as last read.
+     */
+    private void rememberAction(Command c, Event result) {
+        if (dataSet == null || !(result instanceof Event.ActionCompleted done) || !done.result().isOk()) {
+            return;
+        }
+        NodeId node;
+        ReplicaRole role;
+        String why;
+        if (c instanceof Command.Promote p) {
+            node = p.node();
+            role = ReplicaRole.PRIMARY;
+            why = "promoted under " + p.epoch();
+        } else if (c instanceof Command.Demote d) {
+            node = d.node();
+            role = ReplicaRole.SECONDARY;
+            why = "demoted under " + d.epoch();
+        } else {
+            return;
+        }
+        StatusSnapshot.Replica before = observed.getOrDefault(node, StatusSnapshot.Observed.NONE).replica();
+        replica(node, new ReplicaStatus(role, before == null ? Consistency.UNKNOWN : before.consistency(), why),
+                done.at());
+    }
+
+    private void replica(NodeId node, ReplicaStatus r, Instant at) {
+        StatusSnapshot.Replica x = StatusSnapshot.Replica.of(r, at);
+        observed.merge(node, StatusSnapshot.Observed.NONE.withReplica(x), (old, n) -> old.withReplica(x));
+    }
+
+    private void service(NodeId node, RunState st, Instant at) {
+        StatusSnapshot.Service x = new StatusSnapshot.Service(st, at);
+        observed.merge(node, StatusSnapshot.Observed.NONE.withService(x), (old, n) -> old.withService(x));
     }
 
     private void execute(Command c) {
@@ -360,7 +442,8 @@ public final class HaRuntime implements AutoCloseable {
             LOG.error("cannot execute {}: {}", c, t.toString(), t);
             Event failure = c.accept(new Failure("could not be started: " + t, now()));
             if (failure != null) {
-                scheduler.execute(() -> deliver(c, failure, now()));
+                long begunNanos = ticker.getAsLong();
+                scheduler.execute(() -> deliver(c, failure, begunNanos));
             }
         }
     }
@@ -625,6 +708,7 @@ public final class HaRuntime implements AutoCloseable {
     private void call(Command c, String spi, NodeId node, Duration timeout,
             Supplier<Function<Instant, Event>> work) {
         Instant begun = now();
+        long begunNanos = ticker.getAsLong();
         String key = spi + (node == null ? "" : ":" + node);
         Instant previous = inFlight.putIfAbsent(key, begun);
         if (previous != null) {
@@ -632,16 +716,16 @@ public final class HaRuntime implements AutoCloseable {
                     + " (since " + previous + ") has not returned";
             LOG.warn("{} {}", c.getClass().getSimpleName(), why);
             Event busy = c.accept(new Failure(why, begun));
-            scheduler.execute(() -> deliver(c, busy, begun));
+            scheduler.execute(() -> deliver(c, busy, begunNanos));
             return;
         }
         AtomicBoolean done = new AtomicBoolean();
         Worker worker = new Worker();
         Duration limit = timeout.plus(slack);
-        Cancellable watchdog = scheduler.schedule(begun.plus(limit), () -> {
+        Cancellable watchdog = scheduler.scheduleAfter(limit, () -> {
             if (done.compareAndSet(false, true)) {
                 worker.interrupt();
-                deliver(c, c.accept(new Failure("exceeded its deadline of " + timeout, now())), begun);
+                deliver(c, c.accept(new Failure("exceeded its deadline of " + timeout, now())), begunNanos);
             }
         });
         scheduler.executeBlocking(() -> {
@@ -672,7 +756,7 @@ public final class HaRuntime implements AutoCloseable {
             if (done.compareAndSet(false, true)) {
                 watchdog.cancel();
                 Function<Instant, Event> r = result;
-                scheduler.execute(() -> deliver(c, r.apply(now()), begun));
+                scheduler.execute(() -> deliver(c, r.apply(now()), begunNanos));
             }
         });
     }
@@ -688,11 +772,14 @@ public final class HaRuntime implements AutoCloseable {
         return "";
     }
 
-    private void deliver(Command c, Event result, Instant begun) {
+    /** @param begunNanos when the call began on the ticker, so that a step of the wall clock skews no duration */
+    private void deliver(Command c, Event result, long begunNanos) {
         if (closed) {
             return;
         }
-        events.publish(new RuntimeEvent.CommandFinished(result.at(), c, result, Duration.between(begun, result.at())));
+        Duration took = Duration.ofNanos(Math.max(0, ticker.getAsLong() - begunNanos));
+        events.publish(new RuntimeEvent.CommandFinished(result.at(), c, result, took));
+        rememberAction(c, result);
         handle(result);
     }
 
@@ -726,6 +813,7 @@ public final class HaRuntime implements AutoCloseable {
      */
     private void observe(Command.Observe o) {
         Instant begun = now();
+        long begunNanos = ticker.getAsLong();
         Map<NodeId, RunState> services = new ConcurrentHashMap<>();
         Map<NodeId, ReplicaStatus> replicas = new ConcurrentHashMap<>();
         AtomicReference<Optional<NodeId>> route = new AtomicReference<>(Optional.empty());
@@ -757,10 +845,10 @@ public final class HaRuntime implements AutoCloseable {
             if (done.compareAndSet(false, true)) {
                 Observation obs = new Observation(Map.copyOf(services), Map.copyOf(replicas), route.get(),
                         lease.get());
-                scheduler.execute(() -> deliver(o, new Event.Observed(now(), o.id(), obs), begun));
+                scheduler.execute(() -> deliver(o, new Event.Observed(now(), o.id(), obs), begunNanos));
             }
         };
-        Cancellable watchdog = scheduler.schedule(begun.plus(o.timeout()).plus(slack), finish);
+        Cancellable watchdog = scheduler.scheduleAfter(o.timeout().plus(slack), finish);
         parts.forEach((key, part) -> {
             Instant previous = inFlight.putIfAbsent(key, begun);
             if (previous != null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * The real {@link RuntimeScheduler}: one daemon thread for the event loop and its timers, and a cached pool of
  * daemon worker threads for blocking SPI calls.
  *
- * <p>Thread-safe. Timers are computed against the injected clock when scheduled; a clock that jumps is
- * noticed at the next timer.
+ * <p>Thread-safe. Timers at an instant are turned into a delay against the injected clock when scheduled and
+ * then run on {@link System#nanoTime()}, so a step of the clock afterwards moves none of them; call deadlines
+ * ({@link #scheduleAfter}) and durations ({@link #ticker()}) never read the clock at all.
  */
 public final class ThreadedScheduler implements RuntimeScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadedScheduler.class);
@@ -77,6 +79,23 @@ public final class ThreadedScheduler implements RuntimeScheduler {
         } catch (RejectedExecutionException e) {
             return () -> { };
         }
+    }
+
+    /** Straight onto the loop's own timer, which runs on {@link System#nanoTime()}: no wall clock involved. */
+    @Override
+    public Cancellable scheduleAfter(Duration delay, Runnable task) {
+        try {
+            ScheduledFuture<?> f = loop.schedule(guard(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        } catch (RejectedExecutionException e) {
+            return () -> { };
+        }
+    }
+
+    /** @return {@link System#nanoTime()}: real time that no step of the wall clock moves */
+    @Override
+    public LongSupplier ticker() {
+        return System::nanoTime;
     }
 
     @Override

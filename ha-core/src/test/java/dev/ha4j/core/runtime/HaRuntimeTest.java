@@ -119,7 +119,7 @@ class HaRuntimeTest {
         runtime.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> notifications.stream()
                 .anyMatch(n -> n.kind() == Notification.Kind.RESTARTED));
-        assertThat(runtime.status().lastVerdict().orElseThrow()).contains("threw IllegalStateException");
+        assertThat(runtime.status().lastVerdict().orElseThrow().detail()).contains("threw IllegalStateException");
     }
 
     @Test

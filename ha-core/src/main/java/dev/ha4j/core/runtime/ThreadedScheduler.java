@@ -85,7 +85,9 @@ public final class ThreadedScheduler implements RuntimeScheduler {
     @Override
     public Cancellable scheduleAfter(Duration delay, Runnable task) {
         try {
-            ScheduledFuture<?> f = loop.schedule(guard(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            // a delay past Long.MAX_VALUE nanoseconds (about 292 years) must not throw on the loop: saturate it
+            long nanos = delay.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : delay.toNanos();
+            ScheduledFuture<?> f = loop.schedule(guard(task), Math.max(0, nanos), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
             return () -> { };

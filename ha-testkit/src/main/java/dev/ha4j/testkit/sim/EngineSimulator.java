@@ -457,7 +457,7 @@ public final class EngineSimulator {
          */
         void slow(Command c, int node, long ms) {
             Race race = new Race();
-            world.controlBusy(node, now + ms);
+            world.controlBusyUntil(node, now + ms);
             queue.add(now + ms, K_SLOW, new Slow(c, incarnation, race));
             long timeout = timeoutOf(c);
             post(timeout + SLACK_MS, watchdog(c, wall(now + timeout + SLACK_MS)), incarnation, race);

@@ -467,7 +467,7 @@ public final class SimulatedWorld {
     }
 
     /** A slow service-control call runs on node {@code i} until {@code until}. */
-    void controlBusy(int i, long until) {
+    void controlBusyUntil(int i, long until) {
         nodes[i].controlBusyUntil = Math.max(nodes[i].controlBusyUntil, until);
     }
 

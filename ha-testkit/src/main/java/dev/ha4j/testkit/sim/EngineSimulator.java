@@ -144,7 +144,7 @@ public final class EngineSimulator {
     }
 
     /** A slow service-control call ({@link Fault.SlowControl}), carried out when it ends. */
-    private record Slow(Command command, int incarnation, Race race) {
+    private record Slow(Command command, int node, int powerCycles, int incarnation, Race race) {
     }
 
     /** A liveness obligation. */
@@ -292,8 +292,11 @@ public final class EngineSimulator {
                     }
                     case K_SLOW -> {
                         Slow sl = (Slow) queue.headPayload;
-                        Event answer = carryOut(sl.command(), now);
-                        post(world.lastLatencyMillis(), answer, sl.incarnation(), sl.race());
+                        // A power loss meanwhile lost the call with the node's agent.
+                        Event answer = world.nodes[sl.node()].powerCycles != sl.powerCycles() ? unanswered(sl.command())
+                                : carryOut(sl.command(), now);
+                        boolean lost = world.nodes[sl.node()].powerCycles != sl.powerCycles();
+                        post(lost ? 0 : world.lastLatencyMillis(), answer, sl.incarnation(), sl.race());
                     }
                     case K_DRAIN -> {
                         int e = (Integer) queue.headPayload;
@@ -458,7 +461,7 @@ public final class EngineSimulator {
         void slow(Command c, int node, long ms) {
             Race race = new Race();
             world.controlBusyUntil(node, now + ms);
-            queue.add(now + ms, K_SLOW, new Slow(c, incarnation, race));
+            queue.add(now + ms, K_SLOW, new Slow(c, node, world.nodes[node].powerCycles, incarnation, race));
             long timeout = timeoutOf(c);
             post(timeout + SLACK_MS, watchdog(c, wall(now + timeout + SLACK_MS)), incarnation, race);
         }

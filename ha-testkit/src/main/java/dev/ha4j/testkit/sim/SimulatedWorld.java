@@ -154,6 +154,8 @@ public final class SimulatedWorld {
         long slowCallMs;
         /** A slow service-control call runs on the node until then: its replica status overruns meanwhile. */
         long controlBusyUntil;
+        /** How often the node lost power: a slow control call made before a power loss is lost with it. */
+        int powerCycles;
 
         Node(NodeId id) {
             this.id = id;
@@ -622,6 +624,7 @@ public final class SimulatedWorld {
     }
 
     void powerOff(Node n, long until) {
+        n.powerCycles++;
         n.powerOffUntil = until;
         n.running = false;
         if (queuedCount > 0) {

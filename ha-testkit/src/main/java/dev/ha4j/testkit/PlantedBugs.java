@@ -33,7 +33,87 @@ public final class PlantedBugs {
     public static Map<String, DecisionFunction.Factory> all() {
         return Map.of("skip fencing", skipFencing(), "promote a stale replica", promoteStaleReplica(),
                 "fail over on database trouble", failOverOnDatabaseTrouble(), "no restart before failover",
-                noRestartBeforeFailover(), "ignore maintenance", ignoreMaintenance());
+                noRestartBeforeFailover(), "ignore maintenance", ignoreMaintenance(), "forget an abandoned start",
+                forgetAbandonedStart(), "use a lease reported lost before its grant", useLeaseLostBeforeGrant(),
+                "keep an operator force after an unforced promotion", keepForceAfterUnforcedPromotion());
+    }
+
+    /**
+     * When a plan is abandoned (maintenance, a lease loss, a clear, a switchover) its outstanding starts and
+     * promotions are answered at once as failed, so the engine forgets them: the next observation that shows
+     * the node STOPPED (its start has not launched yet) makes it a standby again, and the real answer, when it
+     * comes, is "no such command". Issue 8's S1.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory forgetAbandonedStart() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Transition t = engine.apply(state, event);
+                if (!(event instanceof Event.MaintenanceRequested || event instanceof Event.LeaseLost
+                        || event instanceof Event.ClearRequested || event instanceof Event.SwitchoverRequested)) {
+                    return t;
+                }
+                List<Command> out = new ArrayList<>(t.commands());
+                StringBuilder reason = new StringBuilder(t.reason());
+                ClusterState s = t.state();
+                for (dev.ha4j.core.engine.Outstanding o : s.outstanding()) {
+                    if ((o.command() instanceof Command.StartService || o.command() instanceof Command.Promote)
+                            && o.id() != s.pendingCommandId()) {
+                        Transition next = engine.apply(s, new Event.ActionCompleted(event.at(), o.id(),
+                                dev.ha4j.core.OpResult.failed("forgotten with its plan")));
+                        s = next.state();
+                        out.addAll(next.commands());
+                        reason.append("; ").append(next.reason());
+                    }
+                }
+                return new Transition(s, out, reason.toString());
+            }
+        };
+    }
+
+    /**
+     * A lease reported lost before its grant arrived is not recorded: the grant, when it comes, is used. Issue
+     * 8's S2.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory useLeaseLostBeforeGrant() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                if (event instanceof Event.LeaseLost l
+                        && state.lease().map(x -> !x.epoch().equals(l.epoch())).orElse(true)) {
+                    return new Transition(state, List.of(), "loss of lease " + l.epoch() + " ignored: not ours yet");
+                }
+                return engine.apply(state, event);
+            }
+        };
+    }
+
+    /**
+     * An operator's force survives the promotion it was given for: when a promotion of the forced node uses it
+     * up, it is given again. Issue 8's S3.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory keepForceAfterUnforcedPromotion() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Transition t = engine.apply(state, event);
+                if (state.forcePromote().isPresent() && t.state().forcePromote().isEmpty()
+                        && event instanceof Event.ActionCompleted) {
+                    Transition again = engine.apply(t.state(), new Event.ClearRequested(event.at(),
+                            state.forcePromote()));
+                    List<Command> out = new ArrayList<>(t.commands());
+                    out.addAll(again.commands());
+                    return new Transition(again.state(), out, t.reason() + "; force kept: " + again.reason());
+                }
+                return t;
+            }
+        };
     }
 
     /**

@@ -40,9 +40,10 @@ public final class PlantedBugs {
 
     /**
      * When a plan is abandoned (maintenance, a lease loss, a clear, a switchover) its outstanding starts and
-     * promotions are answered at once as failed, so the engine forgets them: the next observation that shows
-     * the node STOPPED (its start has not launched yet) makes it a standby again, and the real answer, when it
-     * comes, is "no such command". Issue 8's S1.
+     * promotions are answered at once as failed, so the engine forgets them, and a node that the next observation
+     * shows STOPPED (its start has not launched yet) is taken as confirmed stopped: the stop, kill and
+     * confirmation the engine would send it are answered by the wrapper itself as done, so the node becomes a
+     * standby again, and the real answer of its start, when it comes, is "no such command". Issue 8's S1.
      *
      * @return the factory
      */
@@ -51,6 +52,9 @@ public final class PlantedBugs {
             @Override
             public Transition apply(ClusterState state, Event event) {
                 Transition t = engine.apply(state, event);
+                if (event instanceof Event.Observed o) {
+                    return trustStopped(engine, t, o);
+                }
                 if (!(event instanceof Event.MaintenanceRequested || event instanceof Event.LeaseLost
                         || event instanceof Event.ClearRequested || event instanceof Event.SwitchoverRequested)) {
                     return t;
@@ -237,6 +241,39 @@ public final class PlantedBugs {
                 return engine.apply(state, event);
             }
         };
+    }
+
+    /**
+     * Answers the stops, kills and confirmations of nodes that observation {@code o} shows STOPPED as done, at
+     * once, instead of sending them (the old engine's S1: an observed STOPPED taken as confirmed stopped).
+     */
+    private static Transition trustStopped(FailoverEngine engine, Transition t, Event.Observed o) {
+        java.util.ArrayDeque<Command> work = new java.util.ArrayDeque<>(t.commands());
+        List<Command> out = new ArrayList<>();
+        StringBuilder reason = new StringBuilder(t.reason());
+        ClusterState s = t.state();
+        int faked = 0;
+        while (!work.isEmpty()) {
+            Command c = work.poll();
+            dev.ha4j.core.NodeId n = c instanceof Command.StopService x ? x.node()
+                    : c instanceof Command.KillService x ? x.node() : c instanceof Command.ConfirmStopped x ? x.node() : null;
+            if (n == null || faked > 10 || o.observation().services().get(n) != dev.ha4j.core.RunState.STOPPED) {
+                out.add(c);
+                continue;
+            }
+            faked++;
+            Event answer = c instanceof Command.ConfirmStopped
+                    ? new Event.StateObserved(o.at(), c.id(), n, dev.ha4j.core.RunState.STOPPED)
+                    : new Event.ActionCompleted(o.at(), c.id(), dev.ha4j.core.OpResult.ok("observed stopped"));
+            Transition next = engine.apply(s, answer);
+            s = next.state();
+            reason.append("; ").append(next.reason());
+            java.util.ArrayDeque<Command> more = new java.util.ArrayDeque<>(next.commands());
+            while (!more.isEmpty()) {
+                work.addFirst(more.pollLast());
+            }
+        }
+        return new Transition(s, out, reason.toString());
     }
 
     private abstract static class Wrapper implements DecisionFunction {

@@ -35,6 +35,22 @@ public final class Systematic {
     private final Path failureDir;
     private final String a;
     private final String b;
+    private final Base baseRun;
+    private final boolean pairs;
+
+    /** Which base run the disruptions are inserted into. */
+    public enum Base {
+        /** Start, restart, failover, restart, failover back, every call answered quickly. */
+        PLAIN,
+        /**
+         * The same, but from +0:40 for 30 s every service-control call on the standby takes 8 s (its replica
+         * status overruns meanwhile, so an observation then lacks it), and from +0:40 for 60 s the old active's
+         * outdate does not stick (it reconnects and resyncs): the failover's start on the standby is still running
+         * when a disruption comes, and a re-observation then shows the standby STOPPED, its replica missing and the
+         * old active's replica SECONDARY/UP_TO_DATE. Issue 8's S1 needs exactly this.
+         */
+        SLOW_STANDBY_START
+    }
 
     private Systematic(Builder bl) {
         this.config = bl.config;
@@ -47,6 +63,8 @@ public final class Systematic {
         this.failureDir = bl.failureDir;
         this.a = config.nodes().get(0).name();
         this.b = config.nodes().get(1).name();
+        this.baseRun = bl.baseRun;
+        this.pairs = bl.pairs;
     }
 
     /**
@@ -63,10 +81,16 @@ public final class Systematic {
         return bl;
     }
 
-    /** @return the base run's faults: restart, failover, restart, failover back */
+    /** @return the base run's faults: restart, failover, restart, failover back (and the {@link Base}'s own) */
     public List<Fault> base() {
-        return List.of(new Fault.ServiceCrash(Duration.ofSeconds(20), a), new Fault.ServiceCrash(Duration.ofSeconds(45), a),
-                new Fault.ServiceCrash(Duration.ofSeconds(90), b), new Fault.ServiceCrash(Duration.ofSeconds(115), b));
+        List<Fault> fs = new ArrayList<>(List.of(new Fault.ServiceCrash(Duration.ofSeconds(20), a),
+                new Fault.ServiceCrash(Duration.ofSeconds(45), a), new Fault.ServiceCrash(Duration.ofSeconds(90), b),
+                new Fault.ServiceCrash(Duration.ofSeconds(115), b)));
+        if (baseRun == Base.SLOW_STANDBY_START) {
+            fs.add(new Fault.SlowControl(Duration.ofSeconds(40), b, Duration.ofSeconds(8), Duration.ofSeconds(30)));
+            fs.add(new Fault.ReplicaQuirk(Duration.ofSeconds(40), a, Fault.ReplicaMode.RECONNECTS, Duration.ofSeconds(60)));
+        }
+        return List.copyOf(fs);
     }
 
     /** @return how long the base run lasts */
@@ -125,7 +149,7 @@ public final class Systematic {
                         schedule(disruption(i, at))));
             }
         }
-        for (long t = 0; t <= end; t += pairStep.toMillis()) {
+        for (long t = 0; pairs && t <= end; t += pairStep.toMillis()) {
             for (int i = 0; i < d; i++) {
                 for (int j = 0; j < d; j++) {
                     for (Duration gap : gaps) {
@@ -222,8 +246,32 @@ public final class Systematic {
         private long seed = Simulation.DEFAULT_BASE_SEED;
         private String replayCommand = "";
         private Path failureDir = Path.of(System.getProperty("ha4j.failureDir", "target/ha4j-failures"));
+        private Base baseRun = Base.PLAIN;
+        private boolean pairs = true;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the base run (default {@link Base#PLAIN}).
+         *
+         * @param base the base run
+         * @return this builder
+         */
+        public Builder base(Base base) {
+            this.baseRun = Objects.requireNonNull(base, "base");
+            return this;
+        }
+
+        /**
+         * Sets whether pairs of disruptions run too (default true); without them only single disruptions run.
+         *
+         * @param on whether pairs run
+         * @return this builder
+         */
+        public Builder pairs(boolean on) {
+            this.pairs = on;
+            return this;
         }
 
         /**

@@ -23,4 +23,16 @@ public class SystematicScheduleTest {
                 .replayCommand("mvn -pl ha-testkit test -Dtest=SystematicScheduleTest").build().check();
         System.out.println("systematic: " + r);
     }
+
+    /**
+     * The base run with a slow start on the standby and the old active's outdate not sticking (issue 8's S1
+     * needs both), each disruption at every second; pairs too with {@code -Dha4j.systematicSlowPairs=true}.
+     */
+    @Test
+    void everyDisruptionWhileTheFailoversStartIsSlowAndTheOldActivesOutdateDoesNotStick() {
+        Systematic.Report r = Systematic.builder(config()).base(Systematic.Base.SLOW_STANDBY_START)
+                .pairs(Boolean.getBoolean("ha4j.systematicSlowPairs"))
+                .replayCommand("mvn -pl ha-testkit test -Dtest=SystematicScheduleTest").build().check();
+        System.out.println("systematic, slow standby start: " + r);
+    }
 }

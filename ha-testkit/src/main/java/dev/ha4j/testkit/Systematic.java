@@ -37,6 +37,7 @@ public final class Systematic {
     private final String b;
     private final Base baseRun;
     private final boolean pairs;
+    private final java.util.Set<String> stopOnRules;
 
     /** Which base run the disruptions are inserted into. */
     public enum Base {
@@ -65,6 +66,7 @@ public final class Systematic {
         this.b = config.nodes().get(1).name();
         this.baseRun = bl.baseRun;
         this.pairs = bl.pairs;
+        this.stopOnRules = bl.stopOnRules;
     }
 
     /**
@@ -208,7 +210,7 @@ public final class Systematic {
             }
             runs++;
             RunResult r = sim.replay(c.schedule(), false);
-            if (r.failed()) {
+            if (r.failed() && (stopOnRules.isEmpty() || stopOnRules.contains(r.firstViolation().get().rule()))) {
                 SimulationFailure f = sim.explain(r, runs);
                 String msg = "ha4j systematic mode: run " + c.number() + " of " + cases.size() + " failed: " + c.what()
                         + "\n  replay this run: " + (replayCommand.isEmpty() ? "" : replayCommand + " ")
@@ -248,8 +250,21 @@ public final class Systematic {
         private Path failureDir = Path.of(System.getProperty("ha4j.failureDir", "target/ha4j-failures"));
         private Base baseRun = Base.PLAIN;
         private boolean pairs = true;
+        private java.util.Set<String> stopOnRules = java.util.Set.of();
 
         private Builder() {
+        }
+
+        /**
+         * Sets the rules whose break stops the check (default empty: any); a run whose first violation breaks
+         * another rule is passed over. For hunting one defect on an engine known to break others.
+         *
+         * @param rules the rules ({@code "world-1"}, ...)
+         * @return this builder
+         */
+        public Builder stopOnRules(java.util.Set<String> rules) {
+            this.stopOnRules = java.util.Set.copyOf(rules);
+            return this;
         }
 
         /**

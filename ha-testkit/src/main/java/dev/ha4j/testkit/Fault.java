@@ -19,6 +19,14 @@ import java.util.Optional;
  * {@code "manager"}, {@code "router"}, {@code "coordinator"}, {@code "node:NAME"} and {@code "bmc:NAME"}; a
  * {@link Stall} names one of them but the manager.
  *
+ * <p>Besides faults that break something, a few model what a real, contract-keeping infrastructure does that a
+ * simulator answering "almost at once" hides (issue 8): service-control calls that take seconds
+ * ({@link SlowControl}; the node's replica status overruns its deadline meanwhile, so an observation misses
+ * it), an outdated peer that reconnects and resyncs so that its outdating does not stick, or a replica status
+ * that cannot be read ({@link ReplicaQuirk}), a lease lost right after its grant, the loss reported before the
+ * grant's answer ({@link LeaseRace}), and a step of the manager's wall clock ({@link ClockStep}). Each is
+ * deterministic from the run's seed, like every other fault.
+ *
  * <p>All faults are immutable records and thread-safe.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -45,7 +53,11 @@ import java.util.Optional;
     @JsonSubTypes.Type(value = Fault.Maintenance.class, name = "Maintenance"),
     @JsonSubTypes.Type(value = Fault.OperatorClear.class, name = "OperatorClear"),
     @JsonSubTypes.Type(value = Fault.Recover.class, name = "Recover"),
-    @JsonSubTypes.Type(value = Fault.Stall.class, name = "Stall")
+    @JsonSubTypes.Type(value = Fault.Stall.class, name = "Stall"),
+    @JsonSubTypes.Type(value = Fault.SlowControl.class, name = "SlowControl"),
+    @JsonSubTypes.Type(value = Fault.ReplicaQuirk.class, name = "ReplicaQuirk"),
+    @JsonSubTypes.Type(value = Fault.LeaseRace.class, name = "LeaseRace"),
+    @JsonSubTypes.Type(value = Fault.ClockStep.class, name = "ClockStep")
 })
 public sealed interface Fault {
     /** @return when the fault happens, measured from the start of the run */
@@ -875,6 +887,162 @@ public sealed interface Fault {
             String what = endpoint.startsWith("node:") ? "the agent on " + endpoint.substring(5)
                     : endpoint.startsWith("bmc:") ? "the BMC of " + endpoint.substring(4) : "the " + endpoint;
             return "calls to " + what + " stall (answered only when the stall ends) " + dur(duration);
+        }
+    }
+
+    /** How a {@link ReplicaQuirk} makes a replica behave; both keep the replicator's contract. */
+    enum ReplicaMode {
+        /**
+         * An outdated secondary reconnects to a primary it can reach and resyncs at once (a DRBD peer that
+         * reconnects): {@code OutdatePeer} answered OK, and the next status read says SECONDARY/UP_TO_DATE again.
+         */
+        RECONNECTS,
+        /**
+         * Its status cannot be read: every status call overruns its deadline, so an observation lacks this
+         * replica (the partial observation the runtime delivers) and a {@code CheckReplica} times out.
+         */
+        UNREADABLE
+    }
+
+    /**
+     * Service-control calls on {@code node} take time: while this lasts, each start, stop or kill is carried out
+     * (the process launched, stopped or killed) {@code callTime} after it was made, and answered then; if that
+     * is past its deadline, the runtime's watchdog answers it first (timed out) and the real answer is ignored,
+     * but its effect still happens. The service's status answers at once meanwhile (a start not yet launched
+     * reads STOPPED), while the node's replica status overruns its deadline (the agent is busy): an
+     * observation misses that replica. The node's agent runs one control call at a time: a call made while a
+     * slow one runs is carried out after it. A power loss meanwhile loses the call.
+     *
+     * @param at when
+     * @param node the node
+     * @param callTime how long each call takes
+     * @param duration how long calls are slow (zero: until recovered)
+     */
+    record SlowControl(Duration at, String node, Duration callTime, Duration duration) implements Fault {
+        /** @throws IllegalArgumentException if a duration is negative */
+        public SlowControl {
+            nn(at, "at");
+            nn(callTime, "callTime");
+            nn(duration, "duration");
+            Objects.requireNonNull(node, "node");
+        }
+
+        @Override
+        public Fault withAt(Duration t) {
+            return new SlowControl(t, node, callTime, duration);
+        }
+
+        @Override
+        public Fault withDuration(Duration d) {
+            return new SlowControl(at, node, callTime, d);
+        }
+
+        @Override
+        public Optional<String> concerns() {
+            return Optional.of(node);
+        }
+
+        @Override
+        public String describe() {
+            return "service-control calls on " + node + " take " + Timeline.format(callTime) + " (its replica status"
+                    + " overruns meanwhile) " + dur(duration);
+        }
+    }
+
+    /**
+     * The replica on {@code node} behaves as real ones do, within the replicator's contract: its outdating does
+     * not stick ({@link ReplicaMode#RECONNECTS}) or its status cannot be read ({@link ReplicaMode#UNREADABLE}).
+     *
+     * @param at when
+     * @param node the node
+     * @param mode how
+     * @param duration how long (zero: until recovered)
+     */
+    record ReplicaQuirk(Duration at, String node, ReplicaMode mode, Duration duration) implements Fault {
+        /** @throws IllegalArgumentException if a duration is negative */
+        public ReplicaQuirk {
+            nn(at, "at");
+            nn(duration, "duration");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(mode, "mode");
+        }
+
+        @Override
+        public Fault withAt(Duration t) {
+            return new ReplicaQuirk(t, node, mode, duration);
+        }
+
+        @Override
+        public Fault withDuration(Duration d) {
+            return new ReplicaQuirk(at, node, mode, d);
+        }
+
+        @Override
+        public Optional<String> concerns() {
+            return Optional.of(node);
+        }
+
+        @Override
+        public String describe() {
+            return "replica on " + node + (mode == ReplicaMode.RECONNECTS
+                    ? " reconnects and resyncs as soon as it is outdated" : " cannot be read") + " " + dur(duration);
+        }
+    }
+
+    /**
+     * While this lasts, a lease the coordinator grants is lost right after the grant (the session drops), and
+     * the loss is reported before the grant's answer arrives: the grant must not be used.
+     *
+     * @param at when
+     * @param duration how long (zero: until recovered)
+     */
+    record LeaseRace(Duration at, Duration duration) implements Fault {
+        /** @throws IllegalArgumentException if a duration is negative */
+        public LeaseRace {
+            nn(at, "at");
+            nn(duration, "duration");
+        }
+
+        @Override
+        public Fault withAt(Duration t) {
+            return new LeaseRace(t, duration);
+        }
+
+        @Override
+        public Fault withDuration(Duration d) {
+            return new LeaseRace(at, d);
+        }
+
+        @Override
+        public String describe() {
+            return "a granted lease is lost at once, reported before its grant " + dur(duration);
+        }
+    }
+
+    /**
+     * The manager's wall clock steps by {@code step} (negative: backwards), as an NTP correction does; the
+     * instants the engine sees move with it, while deadlines and timers, measured on the monotonic clock, do
+     * not. The operator's maintenance window and force, being wall-clock instants, move too.
+     *
+     * @param at when
+     * @param step how far (may be negative)
+     */
+    record ClockStep(Duration at, Duration step) implements Fault {
+        /** @throws IllegalArgumentException if {@code at} is negative */
+        public ClockStep {
+            nn(at, "at");
+            Objects.requireNonNull(step, "step");
+        }
+
+        @Override
+        public Fault withAt(Duration t) {
+            return new ClockStep(t, step);
+        }
+
+        @Override
+        public String describe() {
+            return "the manager's clock steps " + (step.isNegative() ? "back " + Timeline.format(step.negated())
+                    : "forward " + Timeline.format(step));
         }
     }
 }

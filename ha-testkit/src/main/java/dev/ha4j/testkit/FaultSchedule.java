@@ -170,7 +170,7 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
             Duration at = Duration.ofMillis(r.nextInt((int) Math.min(Integer.MAX_VALUE, horizonMs)) / 100 * 100L);
             Fault f = draw(r, w.pick(r.nextInt(w.total())), at, ns, horizonMs);
             faults.add(f);
-            if (f instanceof Fault.Stall && r.nextBoolean()) {
+            if ((f instanceof Fault.Stall || f instanceof Fault.SlowControl) && r.nextBoolean()) {
                 // The fault class that hid two writers: a disruption while a call is still outstanding.
                 faults.addAll(whileOutstanding(r, at, ns));
             }
@@ -188,12 +188,13 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
     private static List<Fault> whileOutstanding(Random r, Duration callBegan, String[] ns) {
         Duration at = callBegan.plusMillis(100 + r.nextInt(30) * 100L);
         String node = ns[r.nextInt(ns.length)];
-        return switch (r.nextInt(6)) {
+        return switch (r.nextInt(7)) {
             case 0, 1 -> List.of(new Fault.Maintenance(at, true, Duration.ZERO),
                     new Fault.Maintenance(at.plusMillis(100L * r.nextInt(5)), false, Duration.ZERO));
             case 2 -> List.of(new Fault.SessionLost(at, secs(r, 1, 5)));
             case 3 -> List.of(new Fault.ManagerCrash(at, secs(r, 0, 10)));
             case 4 -> List.of(new Fault.OperatorClear(at, Optional.empty()));
+            case 5 -> List.of(new Fault.LeaseExpired(at));
             default -> List.of(new Fault.Switchover(at, node));
         };
     }
@@ -254,6 +255,15 @@ public record FaultSchedule(long seed, Duration horizon, List<Fault> faults) {
                 // Calls that take time: half of them around their deadline (some answer in time, some after the
                 // runtime's watchdog), the rest long stalls.
             }, r.nextBoolean() ? Duration.ofMillis(200 + r.nextInt(78) * 100L) : lasting(r, horizonMs, 20));
+            // Starts and stops that take seconds, around the start and stop deadlines.
+            case SLOW_CONTROL -> new Fault.SlowControl(at, node, Duration.ofMillis(500 + r.nextInt(120) * 100L),
+                    lasting(r, horizonMs, 30));
+            case REPLICA_QUIRK -> new Fault.ReplicaQuirk(at, node, r.nextInt(10) < 7 ? Fault.ReplicaMode.RECONNECTS
+                    : Fault.ReplicaMode.UNREADABLE, lasting(r, horizonMs, 40));
+            case LEASE_RACE -> new Fault.LeaseRace(at, secs(r, 1, 30));
+            // Forward only: a backward step stretches the engine's wall-clock maintenance window past its maximum
+            // in real time (safety-6), a known limit of measuring maintenance on the clock the runtime gives.
+            case CLOCK_STEP -> new Fault.ClockStep(at, Duration.ofSeconds(1 + r.nextInt(r.nextBoolean() ? 60 : 900)));
         };
     }
 

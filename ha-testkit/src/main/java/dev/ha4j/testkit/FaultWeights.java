@@ -64,7 +64,29 @@ public final class FaultWeights {
          * while the call is outstanding (maintenance toggled, a lease lost, a manager restart, a clear, a
          * switchover). The engine-level simulator answers an overrun call as the runtime's watchdog does.
          */
-        STALL(6, 6);
+        STALL(6, 6),
+        /**
+         * {@link Fault.SlowControl}: starts, stops and kills that take seconds (the process launched when the
+         * call ends), the node's replica status overrunning meanwhile; half come with a disruption while the
+         * call runs. Engine level only (runtime-level weight 0).
+         */
+        SLOW_CONTROL(4, 0),
+        /**
+         * {@link Fault.ReplicaQuirk}: an outdated peer that reconnects and resyncs (its outdating does not stick),
+         * or a replica whose status cannot be read. Engine level only (runtime-level weight 0).
+         */
+        REPLICA_QUIRK(4, 0),
+        /**
+         * {@link Fault.LeaseRace}: a lease lost right after its grant, reported before the grant's answer.
+         * Engine level only (runtime-level weight 0).
+         */
+        LEASE_RACE(2, 0),
+        /**
+         * {@link Fault.ClockStep}: the manager's wall clock steps. Weight 0 at both levels for now: the
+         * engine-level simulator stamps an answer when it is sent, so answers in flight across a step reach the
+         * engine with the old clock's instants (time running backwards), which no runtime delivers.
+         */
+        CLOCK_STEP(0, 0);
 
         private final int defaultWeight;
         private final int runtimeDefaultWeight;

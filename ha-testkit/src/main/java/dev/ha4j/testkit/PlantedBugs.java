@@ -33,7 +33,91 @@ public final class PlantedBugs {
     public static Map<String, DecisionFunction.Factory> all() {
         return Map.of("skip fencing", skipFencing(), "promote a stale replica", promoteStaleReplica(),
                 "fail over on database trouble", failOverOnDatabaseTrouble(), "no restart before failover",
-                noRestartBeforeFailover(), "ignore maintenance", ignoreMaintenance());
+                noRestartBeforeFailover(), "ignore maintenance", ignoreMaintenance(), "forget an abandoned start",
+                forgetAbandonedStart(), "use a lease reported lost before its grant", useLeaseLostBeforeGrant(),
+                "keep an operator force after an unforced promotion", keepForceAfterUnforcedPromotion());
+    }
+
+    /**
+     * When a plan is abandoned (maintenance, a lease loss, a clear, a switchover) its outstanding starts and
+     * promotions are answered at once as failed, so the engine forgets them, and a node that the next observation
+     * shows STOPPED (its start has not launched yet) is taken as confirmed stopped: the stop, kill and
+     * confirmation the engine would send it are answered by the wrapper itself as done, so the node becomes a
+     * standby again, and the real answer of its start, when it comes, is "no such command". Issue 8's S1.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory forgetAbandonedStart() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Transition t = engine.apply(state, event);
+                if (event instanceof Event.Observed o) {
+                    return trustStopped(engine, t, o);
+                }
+                if (!(event instanceof Event.MaintenanceRequested || event instanceof Event.LeaseLost
+                        || event instanceof Event.ClearRequested || event instanceof Event.SwitchoverRequested)) {
+                    return t;
+                }
+                List<Command> out = new ArrayList<>(t.commands());
+                StringBuilder reason = new StringBuilder(t.reason());
+                ClusterState s = t.state();
+                for (dev.ha4j.core.engine.Outstanding o : s.outstanding()) {
+                    if ((o.command() instanceof Command.StartService || o.command() instanceof Command.Promote)
+                            && o.id() != s.pendingCommandId()) {
+                        Transition next = engine.apply(s, new Event.ActionCompleted(event.at(), o.id(),
+                                dev.ha4j.core.OpResult.failed("forgotten with its plan")));
+                        s = next.state();
+                        out.addAll(next.commands());
+                        reason.append("; ").append(next.reason());
+                    }
+                }
+                return new Transition(s, out, reason.toString());
+            }
+        };
+    }
+
+    /**
+     * A lease reported lost before its grant arrived is not recorded: the grant, when it comes, is used. Issue
+     * 8's S2.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory useLeaseLostBeforeGrant() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                if (event instanceof Event.LeaseLost l
+                        && state.lease().map(x -> !x.epoch().equals(l.epoch())).orElse(true)) {
+                    return new Transition(state, List.of(), "loss of lease " + l.epoch() + " ignored: not ours yet");
+                }
+                return engine.apply(state, event);
+            }
+        };
+    }
+
+    /**
+     * An operator's force survives the promotion it was given for: when a promotion of the forced node uses it
+     * up, it is given again. Issue 8's S3.
+     *
+     * @return the factory
+     */
+    public static DecisionFunction.Factory keepForceAfterUnforcedPromotion() {
+        return config -> new Wrapper(new FailoverEngine(config)) {
+            @Override
+            public Transition apply(ClusterState state, Event event) {
+                Transition t = engine.apply(state, event);
+                if (state.forcePromote().isPresent() && t.state().forcePromote().isEmpty()
+                        && event instanceof Event.ActionCompleted) {
+                    Transition again = engine.apply(t.state(), new Event.ClearRequested(event.at(),
+                            state.forcePromote()));
+                    List<Command> out = new ArrayList<>(t.commands());
+                    out.addAll(again.commands());
+                    return new Transition(again.state(), out, t.reason() + "; force kept: " + again.reason());
+                }
+                return t;
+            }
+        };
     }
 
     /**
@@ -157,6 +241,39 @@ public final class PlantedBugs {
                 return engine.apply(state, event);
             }
         };
+    }
+
+    /**
+     * Answers the stops, kills and confirmations of nodes that observation {@code o} shows STOPPED as done, at
+     * once, instead of sending them (the old engine's S1: an observed STOPPED taken as confirmed stopped).
+     */
+    private static Transition trustStopped(FailoverEngine engine, Transition t, Event.Observed o) {
+        java.util.ArrayDeque<Command> work = new java.util.ArrayDeque<>(t.commands());
+        List<Command> out = new ArrayList<>();
+        StringBuilder reason = new StringBuilder(t.reason());
+        ClusterState s = t.state();
+        int faked = 0;
+        while (!work.isEmpty()) {
+            Command c = work.poll();
+            dev.ha4j.core.NodeId n = c instanceof Command.StopService x ? x.node()
+                    : c instanceof Command.KillService x ? x.node() : c instanceof Command.ConfirmStopped x ? x.node() : null;
+            if (n == null || faked > 10 || o.observation().services().get(n) != dev.ha4j.core.RunState.STOPPED) {
+                out.add(c);
+                continue;
+            }
+            faked++;
+            Event answer = c instanceof Command.ConfirmStopped
+                    ? new Event.StateObserved(o.at(), c.id(), n, dev.ha4j.core.RunState.STOPPED)
+                    : new Event.ActionCompleted(o.at(), c.id(), dev.ha4j.core.OpResult.ok("observed stopped"));
+            Transition next = engine.apply(s, answer);
+            s = next.state();
+            reason.append("; ").append(next.reason());
+            java.util.ArrayDeque<Command> more = new java.util.ArrayDeque<>(next.commands());
+            while (!more.isEmpty()) {
+                work.addFirst(more.pollLast());
+            }
+        }
+        return new Transition(s, out, reason.toString());
     }
 
     private abstract static class Wrapper implements DecisionFunction {

@@ -9,8 +9,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The testkit finds planted bugs: engine variants with one rule broken are each caught within a bounded
- * number of schedules, shrunk, and the shrunk schedule replays to the same violation.
+ * The testkit finds its eight planted bugs: engine variants with one rule broken are each caught — seven within
+ * {@link #BOUND} random schedules, forgetting an abandoned start by systematic mode — shrunk, and the shrunk
+ * schedule replays to the same violation.
  */
 class PlantedBugsTest {
     static final int BOUND = 5_000;
@@ -66,6 +67,41 @@ class PlantedBugsTest {
     @Test
     void ignoringMaintenanceIsCaught() {
         caught(PlantedBugs.ignoreMaintenance(), Set.of("world-6"));
+    }
+
+    /**
+     * Caught by systematic mode over the base run with a slow start on the standby and the old active's outdate
+     * not sticking: a single disruption while that start runs is issue 8's S1. Shrunk, and the shrunk schedule
+     * replays to the same violation, also from its JSON.
+     */
+    @Test
+    void forgettingAnAbandonedStartIsCaughtBySystematicMode() {
+        Systematic.Report r = Systematic.builder(dev.ha4j.testkit.engine.SystematicScheduleTest.config())
+                .base(Systematic.Base.SLOW_STANDBY_START).pairs(false)
+                .decisions(PlantedBugs.forgetAbandonedStart()).failureDir(null)
+                .replayCommand("mvn -pl ha-testkit test -Dtest=PlantedBugsTest").build().run();
+        assertThat(r.failure()).as("caught by systematic mode").isPresent();
+        SimulationFailure f = r.failure().get();
+        assertThat(f.original().firstViolation().get().rule()).isIn("world-1", "world-7", "safety-1", "safety-2");
+        assertThat(f.shrunk().firstViolation().get().rule()).isEqualTo(f.original().firstViolation().get().rule());
+        assertThat(f.shrunk().schedule().faults().size()).isLessThanOrEqualTo(f.original().schedule().faults().size());
+        Simulation sim = Simulation.builder(dev.ha4j.testkit.engine.SystematicScheduleTest.config())
+                .decisions(PlantedBugs.forgetAbandonedStart()).failureDir(null).threads(1).build();
+        RunResult again = sim.replay(FaultSchedule.fromJson(f.shrunk().schedule().toJson()), true);
+        assertThat(again.violations()).isEqualTo(f.shrunk().violations());
+        assertThat(f.getMessage()).contains("-Dha4j.systematicRun=").contains("VIOLATION");
+        System.out.println("caught by systematic mode after " + r.runs() + " run(s): "
+                + f.getMessage().lines().limit(14).reduce("", (x, y) -> x + "\n" + y));
+    }
+
+    @Test
+    void usingALeaseReportedLostBeforeItsGrantIsCaught() {
+        caught(PlantedBugs.useLeaseLostBeforeGrant(), Set.of("world-10", "safety-10", "safety-3"));
+    }
+
+    @Test
+    void keepingAnOperatorsForceAfterAnUnforcedPromotionIsCaught() {
+        caught(PlantedBugs.keepForceAfterUnforcedPromotion(), Set.of("world-3", "safety-3", "safety-10"));
     }
 
     @Test

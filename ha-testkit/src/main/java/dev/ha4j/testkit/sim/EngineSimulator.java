@@ -69,6 +69,7 @@ public final class EngineSimulator {
     private static final int K_CHECK_RECOVER = 5;
     private static final int K_CHECK_FAILOVER = 6;
     private static final int K_DRAIN = 7;
+    private static final int K_SLOW = 8;
     /** How long past a command's deadline the runtime's watchdog answers it (HaRuntime's default slack). */
     private static final long SLACK_MS = 1000;
 
@@ -142,6 +143,10 @@ public final class EngineSimulator {
         boolean settled;
     }
 
+    /** A slow service-control call ({@link Fault.SlowControl}), carried out when it ends. */
+    private record Slow(Command command, int node, int powerCycles, int incarnation, Race race) {
+    }
+
     /** A liveness obligation. */
     private record Check(String what, long faultsBefore) {
     }
@@ -171,6 +176,10 @@ public final class EngineSimulator {
         int clears;
         final long observeTimeout;
         final long settle;
+        /** How far the manager's wall clock is off virtual (monotonic) time ({@link Fault.ClockStep}). */
+        long clockOffset;
+        /** Acting commands sent by this manager incarnation whose answer has not been delivered yet. */
+        final Map<Long, Command> inFlight = new java.util.LinkedHashMap<>();
 
         Run(FaultSchedule schedule, boolean record) {
             this.schedule = schedule;
@@ -234,6 +243,7 @@ public final class EngineSimulator {
                     case K_RESTART -> {
                         if ((Integer) queue.headPayload == incarnation && !managerUp) {
                             managerUp = true;
+                            inFlight.clear();
                             // What its journal tells a restarted manager: the last state's memory, nothing else.
                             Event.Recovered journal = Event.Recovered.from(state);
                             state = decisions.initialState();
@@ -280,6 +290,14 @@ public final class EngineSimulator {
                             checker.checkAvailable("liveness:failover", c.what(), state.phase(), now);
                         }
                     }
+                    case K_SLOW -> {
+                        Slow sl = (Slow) queue.headPayload;
+                        // A power loss meanwhile lost the call with the node's agent.
+                        Event answer = world.nodes[sl.node()].powerCycles != sl.powerCycles() ? unanswered(sl.command())
+                                : carryOut(sl.command(), now);
+                        boolean lost = world.nodes[sl.node()].powerCycles != sl.powerCycles();
+                        post(lost ? 0 : world.lastLatencyMillis(), answer, sl.incarnation(), sl.race());
+                    }
                     case K_DRAIN -> {
                         int e = (Integer) queue.headPayload;
                         int n = world.drain(e, now);
@@ -322,7 +340,12 @@ public final class EngineSimulator {
         }
 
         Instant at() {
-            return T0.plusMillis(now);
+            return T0.plusMillis(now + clockOffset);
+        }
+
+        /** The manager's wall-clock instant at virtual time {@code ms}. */
+        Instant wall(long ms) {
+            return T0.plusMillis(ms + clockOffset);
         }
 
         /** Adds an entry that must run before the run may end (restart, operator, liveness check). */
@@ -348,6 +371,12 @@ public final class EngineSimulator {
             }
             events++;
             state = t.state();
+            if (e instanceof Event.Result r) {
+                inFlight.remove(r.commandId());
+            }
+            if (e instanceof Event.MaintenanceRequested m && m.on() && !inFlight.isEmpty()) {
+                checker.maintenanceOverInFlight(List.copyOf(inFlight.values()), t.reason(), now);
+            }
             if (timeline != null) {
                 line("EVENT", Describe.event(e));
                 line("  DECIDE", "[" + t.state().phase() + "] " + t.reason() + Describe.commands(t.commands()));
@@ -377,11 +406,15 @@ public final class EngineSimulator {
         }
 
         void execute(Command c) {
+            if (c.acts()) {
+                inFlight.put(c.id(), c);
+            }
             if (c instanceof Command.ArmTimer a) {
                 armed[a.timer().ordinal()] = a.id();
-                long when = Math.max(now, Duration.between(T0, a.at()).toMillis());
+                // The runtime waits for a timer on the monotonic clock: a later clock step does not move it.
+                long when = Math.max(now, Duration.between(T0, a.at()).toMillis() - clockOffset);
                 engineEventsQueued++;
-                queue.add(when, K_EVENT, new InFlight(new Event.TimerFired(T0.plusMillis(when), a.id(), a.timer()),
+                queue.add(when, K_EVENT, new InFlight(new Event.TimerFired(wall(when), a.id(), a.timer()),
                         incarnation, null));
             } else if (c instanceof Command.Notify n) {
                 notified.merge(n.notification().kind(), 1, Integer::sum);
@@ -389,8 +422,16 @@ public final class EngineSimulator {
                 observe(o);
             } else {
                 int e = endpoint(c);
+                int ni = controlNode(c);
                 if (e >= 0 && world.holdsBack(e, now)) {
                     held(c, e);
+                } else if (ni >= 0 && (world.slowCallMillis(ni, now) > 0 || world.controlBusy(ni, now))) {
+                    // The node's agent runs one control call at a time: one made while a slow one runs waits.
+                    slow(c, ni, Math.max(now, world.nodes[ni].controlBusyUntil) - now + world.slowCallMillis(ni, now));
+                } else if (c instanceof Command.CheckReplica r && !world.replicaReadable(node(r.node()), now)) {
+                    // The status call overruns: only the runtime's watchdog answers it.
+                    long timeout = timeoutOf(c);
+                    post(timeout + SLACK_MS, watchdog(c, wall(now + timeout + SLACK_MS)));
                 } else {
                     Event answer = carryOut(c, now);
                     post(world.lastLatencyMillis(), answer);
@@ -409,7 +450,32 @@ public final class EngineSimulator {
             world.queue(endpoint, now, at -> carryOut(c, at), () -> unanswered(c),
                     q -> post(q.latency, q.result, to, race));
             long timeout = timeoutOf(c);
-            post(timeout + SLACK_MS, watchdog(c, T0.plusMillis(now + timeout + SLACK_MS)), to, race);
+            post(timeout + SLACK_MS, watchdog(c, wall(now + timeout + SLACK_MS)), to, race);
+        }
+
+        /**
+         * A service-control call that takes {@code ms} ({@link Fault.SlowControl}): carried out then and answered,
+         * racing the runtime's watchdog at its deadline plus the slack; the node's replica status overruns
+         * meanwhile.
+         */
+        void slow(Command c, int node, long ms) {
+            Race race = new Race();
+            world.controlBusyUntil(node, now + ms);
+            queue.add(now + ms, K_SLOW, new Slow(c, node, world.nodes[node].powerCycles, incarnation, race));
+            long timeout = timeoutOf(c);
+            post(timeout + SLACK_MS, watchdog(c, wall(now + timeout + SLACK_MS)), incarnation, race);
+        }
+
+        /** The node of a service-control call (start, stop, kill), or -1. */
+        int controlNode(Command c) {
+            if (c instanceof Command.StartService s) {
+                return node(s.node());
+            } else if (c instanceof Command.StopService s) {
+                return node(s.node());
+            } else if (c instanceof Command.KillService k) {
+                return node(k.node());
+            }
+            return -1;
         }
 
         /** The world endpoint a command goes to, or -1. */
@@ -490,7 +556,7 @@ public final class EngineSimulator {
         }
 
         Instant due(long at) {
-            return T0.plusMillis(at + world.lastLatencyMillis());
+            return wall(at + world.lastLatencyMillis());
         }
 
         /** The runtime's own answer to a command that overran its deadline (HaRuntime's watchdog). */
@@ -552,6 +618,11 @@ public final class EngineSimulator {
                 }
                 services.put(id, world.state(i, now, timeout));
                 latency = Math.max(latency, world.lastLatencyMillis());
+                if (!world.replicaReadable(i, now)) {
+                    // The replicator call overran: the runtime's watchdog finishes the observation without it.
+                    partial = true;
+                    continue;
+                }
                 replicas.put(id, world.replicaStatus(i, now, timeout));
                 latency = Math.max(latency, world.lastLatencyMillis());
             }
@@ -572,7 +643,7 @@ public final class EngineSimulator {
             if (partial) {
                 latency = timeout + SLACK_MS;
             }
-            post(latency, new Event.Observed(T0.plusMillis(now + latency), o.id(),
+            post(latency, new Event.Observed(wall(now + latency), o.id(),
                     new Observation(services, replicas, route, lease)));
         }
 
@@ -591,7 +662,7 @@ public final class EngineSimulator {
         @Override
         public void leaseLost(int holder, long epoch, String reason, long at) {
             if (managerUp) {
-                post(1, new Event.LeaseLost(T0.plusMillis(at + 1),
+                post(1, new Event.LeaseLost(wall(at + 1),
                         world.nodes[holder].id, Epoch.of(epoch), reason));
             }
         }
@@ -602,10 +673,16 @@ public final class EngineSimulator {
                 recovering = false;
             }
             line("FAULT", f.describe());
+            if (f instanceof Fault.ClockStep cs) {
+                clockOffset += cs.step().toMillis();
+                checker.clockStepped(cs.step().toMillis());
+                return;
+            }
             if (f instanceof Fault.ManagerCrash m) {
                 if (managerUp) {
                     managerUp = false;
                     incarnation++;
+                    inFlight.clear();
                     checker.managerCrashed();
                     control(now + m.downtime().toMillis(), K_RESTART, incarnation);
                 }
@@ -628,7 +705,7 @@ public final class EngineSimulator {
             if (f instanceof Fault.OperatorClear c) {
                 int i = c.forcePromote().map(world::indexOrMinus).orElse(-1);
                 if (managerUp && (c.forcePromote().isEmpty() || i >= 0)) {
-                    checker.operatorForced(i);
+                    checker.operatorForced(i, now);
                     feed(new Event.ClearRequested(at(), i < 0 ? Optional.empty() : Optional.of(world.nodes[i].id)));
                 }
                 return;

@@ -30,7 +30,11 @@ import java.util.Map;
  * one node only; {@code world-3} a replica is promoted only on the lease holder and only when up to date or
  * forced by an operator; {@code world-6} nothing acts while the operator's maintenance window is open;
  * {@code world-7} the service starts only on a promoted replica, requests are routed only to a promoted
- * replica, and a replica is demoted or outdated only where the service is gone. Liveness rules:
+ * replica, and a replica is demoted or outdated only where the service is gone; {@code world-10} every right is
+ * checked before it is used (invariant 10): no promotion, start, route or outdating under a lease the manager
+ * was told it lost, and an operator switching maintenance on while actions are still in flight is told so (an
+ * operator's force is checked by {@code world-3}: it is used up by the next promotion of that node and expires
+ * after the policy's maximum maintenance). Liveness rules:
  * {@code liveness:blocked} a blocked cluster does not act until an operator does or the manager restarts;
  * {@code liveness:recover} after everything is repaired and the operator has cleared failures the service is
  * available within {@link #recoveryBound()}; {@code liveness:failover} when the active node dies, a healthy
@@ -51,6 +55,9 @@ final class InvariantChecker implements SimulatedWorld.Effects {
     private final Map<Long, Integer> startsPerEpoch = new HashMap<>();
     private long maintenanceUntil;
     private int forced = -1;
+    private long forcedUntil;
+    /** Epochs of leases the manager (this incarnation) was told it lost. */
+    private final java.util.Set<Long> lostEpochs = new java.util.HashSet<>();
     private long now;
     private long steps;
     LeaseLostSink leaseSink;
@@ -92,6 +99,7 @@ final class InvariantChecker implements SimulatedWorld.Effects {
 
     void managerRestarted() {
         monitor = new SafetyMonitor(config);
+        lostEpochs.clear();
     }
 
     void managerCrashed() {
@@ -112,7 +120,34 @@ final class InvariantChecker implements SimulatedWorld.Effects {
     }
 
     void operatorForced(int node) {
+        operatorForced(node, now);
+    }
+
+    /** An operator forced the promotion of {@code node} (or -1: no force) at {@code at}. */
+    void operatorForced(int node, long at) {
         forced = node;
+        forcedUntil = at + policy.maxMaintenance().toMillis();
+    }
+
+    /** The manager's wall clock stepped: the operator's window and force, wall-clock instants, move with it. */
+    void clockStepped(long stepMs) {
+        if (maintenanceUntil > 0) {
+            maintenanceUntil = Math.max(1, maintenanceUntil - stepMs);
+        }
+        forcedUntil -= stepMs;
+    }
+
+    /**
+     * Maintenance went on while {@code running} (acting commands sent, not answered yet) were in flight: the
+     * decision must say that they are still running (invariant 10), for they may land inside the window.
+     */
+    void maintenanceOverInFlight(List<Command> running, String reason, long at) {
+        now = at;
+        if (!reason.contains("still running")) {
+            violation("world-10", "maintenance switched on while " + running.size() + " action(s) were still in"
+                    + " flight (" + String.join(", ", running.stream().map(Describe::command).toList()) + "), and the decision does not"
+                    + " say so: they land inside the window unannounced (reason: " + reason + ")");
+        }
     }
 
     // ------------------------------------------------------------------ decisions
@@ -129,6 +164,20 @@ final class InvariantChecker implements SimulatedWorld.Effects {
         for (String v : monitorOn && !stale ? monitor.check(before, event, t) : List.<String>of()) {
             int colon = v.indexOf(':');
             violation("safety-" + (colon > 0 ? v.substring(0, colon) : "?"), colon > 0 ? v.substring(colon + 1).trim() : v);
+        }
+        if (event instanceof Event.LeaseLost l) {
+            lostEpochs.add(l.epoch().value());
+        }
+        if (!lostEpochs.isEmpty()) {
+            for (Command c : t.commands()) {
+                long e = c instanceof Command.Promote p ? p.epoch().value()
+                        : c instanceof Command.StartService st ? st.epoch().value()
+                        : c instanceof Command.Route r ? r.epoch().value()
+                        : c instanceof Command.OutdatePeer o ? o.epoch().value() : -1;
+                if (e >= 0 && lostEpochs.contains(e)) {
+                    violation("world-10", "used lease epoch e" + e + " after being told it was lost: " + c);
+                }
+            }
         }
         boolean acts = false;
         for (Command c : t.commands()) {
@@ -190,9 +239,15 @@ final class InvariantChecker implements SimulatedWorld.Effects {
     @Override
     public void promoted(int node, long epoch, Consistency before, boolean force, long at) {
         now = at;
-        if (before != Consistency.UP_TO_DATE && !(force && forced == node)) {
+        boolean forceValid = forced == node && at <= forcedUntil;
+        if (before != Consistency.UP_TO_DATE && !(force && forceValid)) {
             violation("world-3", "the " + before + " replica on " + world.nodes[node].name + " was promoted"
-                    + (force ? " with force, which no operator gave" : ""));
+                    + (force ? forced == node ? " with a force the operator gave for an earlier promotion or that"
+                            + " has expired" : " with force, which no operator gave" : ""));
+        }
+        if (forced == node) {
+            // An operator's force is for the next promotion of that node, forced or not.
+            forced = -1;
         }
         // A lease that just expired may not have been heard of yet (epoch fencing covers that race); a lease
         // held by another node has not.

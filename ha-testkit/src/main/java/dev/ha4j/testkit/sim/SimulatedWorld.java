@@ -145,6 +145,17 @@ public final class SimulatedWorld {
         Consistency faultConsistency;
         long replicaFaultUntil;
         long highestEpoch;
+        /** {@link Fault.ReplicaQuirk} RECONNECTS: an outdated secondary resyncs at once until then. */
+        long reconnectsUntil;
+        /** {@link Fault.ReplicaQuirk} UNREADABLE: its replica status cannot be read until then. */
+        long unreadableUntil;
+        /** {@link Fault.SlowControl}: until then, each service-control call takes {@link #slowCallMs}. */
+        long slowControlUntil;
+        long slowCallMs;
+        /** A slow service-control call runs on the node until then: its replica status overruns meanwhile. */
+        long controlBusyUntil;
+        /** How often the node lost power: a slow control call made before a power loss is lost with it. */
+        int powerCycles;
 
         Node(NodeId id) {
             this.id = id;
@@ -169,6 +180,8 @@ public final class SimulatedWorld {
     long dbDownUntil;
     boolean dbConnectionOnly;
     long coordinatorDownUntil;
+    /** {@link Fault.LeaseRace}: until then, a granted lease is lost right after the grant. */
+    long leaseRaceUntil;
     long epoch;
     int holder = -1;
     int routedTo = -1;
@@ -403,7 +416,8 @@ public final class SimulatedWorld {
                 Node q = nodes[p];
                 if (p != i && q.role == ReplicaRole.PRIMARY && !q.outdated && powered(q, now)
                         && linked(nodeEndpoint(i), nodeEndpoint(p), now)
-                        && now - Math.max(n.outdatedAt, n.powerOnAt) >= RESYNC_MS) {
+                        && (active(n.reconnectsUntil, now)
+                                || now - Math.max(n.outdatedAt, n.powerOnAt) >= RESYNC_MS)) {
                     n.outdated = false;
                     break;
                 }
@@ -432,6 +446,31 @@ public final class SimulatedWorld {
 
     private void late(long timeoutMs) {
         lastLatency = timeoutMs;
+    }
+
+    /**
+     * Whether node {@code i}'s replica status can be read now: not while a {@link Fault.ReplicaQuirk} makes it
+     * unreadable, nor while a slow service-control call runs on the node.
+     */
+    boolean replicaReadable(int i, long now) {
+        Node n = nodes[i];
+        return !active(n.unreadableUntil, now) && !active(n.controlBusyUntil, now);
+    }
+
+    /** @return how long a service-control call made now on node {@code i} takes, or 0 when it is not slow */
+    long slowCallMillis(int i, long now) {
+        Node n = nodes[i];
+        return active(n.slowControlUntil, now) ? n.slowCallMs : 0;
+    }
+
+    /** @return whether a slow service-control call runs on node {@code i} now */
+    boolean controlBusy(int i, long now) {
+        return active(nodes[i].controlBusyUntil, now);
+    }
+
+    /** A slow service-control call runs on node {@code i} until {@code until}. */
+    void controlBusyUntil(int i, long until) {
+        nodes[i].controlBusyUntil = Math.max(nodes[i].controlBusyUntil, until);
     }
 
     // ------------------------------------------------------------------ operations (the SPIs' view)
@@ -585,6 +624,7 @@ public final class SimulatedWorld {
     }
 
     void powerOff(Node n, long until) {
+        n.powerCycles++;
         n.powerOffUntil = until;
         n.running = false;
         if (queuedCount > 0) {
@@ -612,6 +652,11 @@ public final class SimulatedWorld {
         holder = i;
         if (old >= 0 && old != i && effects != null) {
             effects.leaseLost(old, oldEpoch, "superseded by a grant to " + nodes[i].name, now);
+        }
+        if (active(leaseRaceUntil, now)) {
+            // The session drops right after the grant; the loss is reported (at +1 ms) before the answer arrives.
+            loseLease("session dropped right after the grant", now);
+            lastLatency = Math.max(lastLatency, 5);
         }
         if (f == 2) {
             return LeaseResult.notGranted(Outcome.TIMED_OUT, Optional.empty(), "answer lost");
@@ -872,6 +917,25 @@ public final class SimulatedWorld {
                 return false;
             }
             stallUntil[e] = until(f.duration(), now);
+        } else if (fault instanceof Fault.SlowControl f) {
+            int i = indexOrMinus(f.node());
+            if (i < 0) {
+                return false;
+            }
+            nodes[i].slowControlUntil = until(f.duration(), now);
+            nodes[i].slowCallMs = f.callTime().toMillis();
+        } else if (fault instanceof Fault.ReplicaQuirk f) {
+            int i = indexOrMinus(f.node());
+            if (i < 0) {
+                return false;
+            }
+            if (f.mode() == Fault.ReplicaMode.RECONNECTS) {
+                nodes[i].reconnectsUntil = until(f.duration(), now);
+            } else {
+                nodes[i].unreadableUntil = until(f.duration(), now);
+            }
+        } else if (fault instanceof Fault.LeaseRace f) {
+            leaseRaceUntil = until(f.duration(), now);
         } else if (fault instanceof Fault.Recover) {
             recover(now);
         }
@@ -935,7 +999,11 @@ public final class SimulatedWorld {
             n.fencerUntil = 0;
             n.replicaFaultUntil = 0;
             n.outdated = false;
+            n.reconnectsUntil = 0;
+            n.unreadableUntil = 0;
+            n.slowControlUntil = 0;
         }
+        leaseRaceUntil = 0;
         for (long[] row : cutUntil) {
             java.util.Arrays.fill(row, 0);
         }
@@ -948,7 +1016,7 @@ public final class SimulatedWorld {
     /** Whether any infrastructure condition is in force (used to decide whether a liveness bound applies). */
     boolean anyCondition(long now) {
         if (active(delayUntil, now) || active(dropUntil, now) || active(dbDownUntil, now)
-                || active(coordinatorDownUntil, now) || queuedCount > 0) {
+                || active(coordinatorDownUntil, now) || queuedCount > 0 || active(leaseRaceUntil, now)) {
             return true;
         }
         for (long u : stallUntil) {
@@ -967,7 +1035,9 @@ public final class SimulatedWorld {
             Node n = nodes[i];
             if (active(n.hangUntil, now) || active(n.reportsUntil, now) || active(n.startFailsUntil, now)
                     || active(n.stopHangsUntil, now) || active(n.fencerUntil, now) || active(n.replicaFaultUntil, now)
-                    || n.slowStartMs > 0 || n.oom || n.error) {
+                    || n.slowStartMs > 0 || n.oom || n.error || active(n.reconnectsUntil, now)
+                    || active(n.unreadableUntil, now) || active(n.slowControlUntil, now)
+                    || active(n.controlBusyUntil, now)) {
                 return true;
             }
         }
